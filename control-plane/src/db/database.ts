@@ -1,0 +1,122 @@
+import { PGlite } from "@electric-sql/pglite";
+import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { ConfigError } from "../config/config.ts";
+import { applyMigrations, type OwnerConnection, provisionAppRole } from "./migrations.ts";
+import { rowsOf } from "./rows.ts";
+import * as schema from "./schema.ts";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DatabaseOptions =
+  | { kind: "pglite"; dir: string | undefined; appRole: string }
+  | { kind: "postgres"; url: string; appUrl: string | undefined; appRole: string; poolMax: number };
+
+export interface Database {
+  readonly kind: "postgres" | "pglite";
+  /** The one way to touch tenant data: a transaction in which RLS sees only `tenantId`. */
+  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** A transaction with no tenant set: global tables only; every tenant table reads empty. */
+  withoutTenant<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  stats(): { poolMax: number; activeTransactions: number };
+  close(): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Migrates as the owner, then hands back a Database that runs as the application role, a
+ * role that owns nothing and cannot bypass row-level security (checked, not assumed).
+ */
+export async function openDatabase(opts: DatabaseOptions, appRolePassword: string): Promise<Database> {
+  return opts.kind === "pglite" ? openPglite(opts) : openPostgres(opts, appRolePassword);
+}
+
+async function openPostgres(
+  opts: Extract<DatabaseOptions, { kind: "postgres" }>,
+  password: string,
+): Promise<Database> {
+  // One connection, so the migration advisory lock and the statements share a session.
+  const ownerClient = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    const owner: OwnerConnection = drizzlePostgres(ownerClient);
+    await applyMigrations(owner, "postgres");
+    await provisionAppRole(owner, opts.appRole, opts.appUrl ? undefined : password);
+  } finally {
+    await ownerClient.end({ timeout: 5 });
+  }
+  const appUrl = opts.appUrl ?? withCredentials(opts.url, opts.appRole, password);
+  const client = postgres(appUrl, { max: opts.poolMax, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  await assertRestrictedRole(db, opts.appUrl ? "DATABASE_APP_URL" : "DATABASE_APP_ROLE");
+  return wrap("postgres", db, opts.poolMax, () => client.end({ timeout: 5 }));
+}
+
+async function openPglite(opts: Extract<DatabaseOptions, { kind: "pglite" }>): Promise<Database> {
+  const client = new PGlite(opts.dir);
+  await client.waitReady;
+  const owner = drizzlePglite(client);
+  await applyMigrations(owner, "pglite");
+  await provisionAppRole(owner, opts.appRole, undefined);
+  // PGlite is a single embedded session: drop to the application role for its whole life.
+  await client.exec(`set role ${opts.appRole}`);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  await assertRestrictedRole(db, "DATABASE_APP_ROLE");
+  return wrap("pglite", db, 1, () => client.close());
+}
+
+function withCredentials(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  return u.toString();
+}
+
+async function assertRestrictedRole(db: Db, key: string): Promise<void> {
+  const result = await db.execute(sql`
+    select r.rolname as role, r.rolsuper, r.rolbypassrls,
+           (select count(*)::int from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace) as owned
+    from pg_roles r where r.rolname = current_user`);
+  const me = rowsOf<{ role: string; rolsuper: boolean; rolbypassrls: boolean; owned: number }>(result)[0];
+  if (!me) throw new ConfigError(key, "connects as a role that cannot be found in pg_roles");
+  if (me.rolsuper || me.rolbypassrls || me.owned > 0) {
+    throw new ConfigError(
+      key,
+      `connects as role "${me.role}", which ${me.rolsuper ? "is a superuser" : me.rolbypassrls ? "has BYPASSRLS" : "owns tables"}; the application role must own nothing and respect row-level security`,
+    );
+  }
+}
+
+function wrap(kind: Database["kind"], db: Db, poolMax: number, end: () => Promise<void>): Database {
+  let active = 0;
+  const run = async <T>(tenantId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    active++;
+    try {
+      return await db.transaction(async (tx) => {
+        if (tenantId !== null) await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+        return fn(tx as Tx);
+      });
+    } finally {
+      active--;
+    }
+  };
+  return {
+    kind,
+    withTenant(tenantId, fn) {
+      if (!UUID.test(tenantId)) throw new TypeError(`withTenant: "${tenantId}" is not a tenant id (UUID)`);
+      return run(tenantId, fn);
+    },
+    withoutTenant: (fn) => run(null, fn),
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    stats: () => ({ poolMax, activeTransactions: active }),
+    close: end,
+  };
+}

@@ -1,0 +1,56 @@
+import { createHmac } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+
+// biome-ignore lint/suspicious/noExplicitAny: the owner connection is used untyped, for DDL only.
+export type OwnerConnection = PgDatabase<PgQueryResultHKT, any>;
+
+export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/**
+ * Applies the committed drizzle-kit migrations. Several replicas may start at once: a
+ * session advisory lock makes them take turns, and the later ones find nothing to do.
+ */
+export async function applyMigrations(owner: OwnerConnection, driver: "postgres" | "pglite"): Promise<void> {
+  await owner.execute(sql`select pg_advisory_lock(hashtext('kilusi:migrations'))`);
+  try {
+    if (driver === "pglite") await migratePglite(owner as never, { migrationsFolder });
+    else await migratePostgres(owner as never, { migrationsFolder });
+  } finally {
+    await owner.execute(sql`select pg_advisory_unlock(hashtext('kilusi:migrations'))`);
+  }
+}
+
+/** The application role's password when the control plane provisions the role itself. */
+export function appRolePassword(masterKey: Buffer): string {
+  return createHmac("sha256", masterKey).update("kilusi/database/app-role/v1").digest("base64url");
+}
+
+/**
+ * Makes sure the application role exists (when `password` is given: create or update it as a
+ * login role) and may read and write the tables, and nothing more: no ownership, no
+ * BYPASSRLS, no superuser. Idempotent; runs at every start after the migrations.
+ */
+export async function provisionAppRole(owner: OwnerConnection, role: string, password: string | undefined) {
+  const ident = sql.identifier(role);
+  if (password !== undefined) {
+    await owner.execute(sql.raw(`do $$ begin
+      create role ${role} login nosuperuser nobypassrls nocreatedb nocreaterole noinherit;
+    exception when duplicate_object then null; end $$`));
+    await owner.execute(sql`alter role ${ident} with login nosuperuser nobypassrls password ${sql.raw(quoteLiteral(password))}`);
+  } else {
+    await owner.execute(sql.raw(`do $$ begin
+      create role ${role} nologin nosuperuser nobypassrls nocreatedb nocreaterole noinherit;
+    exception when duplicate_object then null; end $$`));
+  }
+  await owner.execute(sql`grant usage on schema public to ${ident}`);
+  await owner.execute(sql`grant select, insert, update, delete on all tables in schema public to ${ident}`);
+  await owner.execute(sql`grant usage, select on all sequences in schema public to ${ident}`);
+}
+
+function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

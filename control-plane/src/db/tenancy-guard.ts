@@ -1,0 +1,41 @@
+import { sql } from "drizzle-orm";
+
+/**
+ * Tables that hold no tenant's data and are deliberately outside row-level security, each
+ * with the reason. Everything else in the schema must be under forced RLS with a policy.
+ */
+export const GLOBAL_TABLES: Record<string, string> = {};
+
+export interface TableTenancy {
+  table: string;
+  hasTenantId: boolean;
+  rlsEnabled: boolean;
+  rlsForced: boolean;
+  policies: number;
+}
+
+export const tenancyCatalogQuery = (schema: string) => sql`
+  select c.relname as "table",
+         exists (select 1 from pg_attribute a
+                 where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped) as "hasTenantId",
+         c.relrowsecurity as "rlsEnabled",
+         c.relforcerowsecurity as "rlsForced",
+         (select count(*)::int from pg_policy p where p.polrelid = c.oid) as "policies"
+  from pg_class c
+  where c.relnamespace = ${schema}::regnamespace and c.relkind in ('r', 'p')
+  order by c.relname`;
+
+/** What is wrong with each table's tenancy, one readable line per problem. */
+export function tenancyViolations(tables: TableTenancy[], globals: Record<string, string> = GLOBAL_TABLES): string[] {
+  const problems: string[] = [];
+  for (const t of tables) {
+    if (!t.hasTenantId && t.table in globals) continue;
+    const what = t.hasTenantId ? "has tenant_id" : "is not declared in GLOBAL_TABLES";
+    if (!t.rlsEnabled) problems.push(`${t.table} ${what} but row-level security is not enabled`);
+    if (!t.rlsForced) problems.push(`${t.table} ${what} but row-level security is not forced (hand-written migration)`);
+    if (t.policies === 0) problems.push(`${t.table} ${what} but has no policy`);
+  }
+  return problems;
+}
+
+export { rowsOf };

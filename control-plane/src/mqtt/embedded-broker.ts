@@ -1,0 +1,50 @@
+import { createServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { Aedes } from "aedes";
+import type { Logger } from "@kilusi/shared/logger";
+import { ConfigError } from "../config/config.ts";
+
+export interface EmbeddedBroker {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded default: an aedes broker inside the control-plane process, for a machine that
+ * has no Mosquitto. It speaks MQTT 3.1.1 only, so the sync contract must not need MQTT 5.
+ */
+export async function startEmbeddedBroker(opts: { host: string; port: number; logger: Logger }): Promise<EmbeddedBroker> {
+  const broker = await Aedes.createBroker();
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+  broker.on("clientError", (client, error) => opts.logger.debug({ client: client.id, err: error.message }, "mqtt client error"));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        const where = `${opts.host}:${opts.port}`;
+        reject(
+          new ConfigError(
+            "MQTT_EMBEDDED_PORT",
+            `cannot listen on ${where}: already in use (to use the broker there, set MQTT_URL=mqtt://${where})`,
+          ),
+        );
+      } else reject(error);
+    });
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  opts.logger.info({ host: opts.host, port }, "embedded MQTT broker listening");
+  return {
+    url: `mqtt://${host}:${port}`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    },
+  };
+}
