@@ -46,6 +46,9 @@ async function openPostgres(
   const ownerClient = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     const owner: OwnerConnection = drizzlePostgres(ownerClient);
+    await ownerClient`select 1`.catch((error: Error) => {
+      throw new ConfigError("DATABASE_URL", `cannot connect: ${error.message}`);
+    });
     await applyMigrations(owner, "postgres");
     await provisionAppRole(owner, opts.appRole, opts.appUrl ? undefined : password);
   } finally {
@@ -54,6 +57,10 @@ async function openPostgres(
   const appUrl = opts.appUrl ?? withCredentials(opts.url, opts.appRole, password);
   const client = postgres(appUrl, { max: opts.poolMax, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  await client`select 1`.catch(async (error: Error) => {
+    await client.end({ timeout: 1 });
+    throw new ConfigError(opts.appUrl ? "DATABASE_APP_URL" : "DATABASE_APP_ROLE", `cannot connect: ${error.message}`);
+  });
   await assertRestrictedRole(db, opts.appUrl ? "DATABASE_APP_URL" : "DATABASE_APP_ROLE");
   return wrap("postgres", db, opts.poolMax, () => client.end({ timeout: 5 }));
 }
