@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot, type StartedProcess, startControlPlaneProcess } from "../support/process.ts";
+
+describe("the README's first command (npm start) on the embedded defaults", () => {
+  let cp: StartedProcess;
+  beforeAll(async () => {
+    cp = await startControlPlaneProcess({ command: ["npm", "start", "--silent"] });
+  });
+  afterAll(async () => {
+    if (cp.proc.exitCode === null) await cp.stop();
+  });
+
+  test("prints where to open it", () => {
+    expect(cp.stderr()).toContain(`open ${cp.url}`);
+  });
+
+  test("/healthz answers 200", async () => {
+    const res = await fetch(`${cp.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  test("/readyz answers 200 with the embedded database and broker", async () => {
+    const res = await fetch(`${cp.url}/readyz`);
+    expect(await res.json()).toEqual({ status: "ready", checks: { database: { ok: true }, broker: { ok: true } } });
+    expect(res.status).toBe(200);
+  });
+
+  test("the landing page is served in Indonesian with security headers", async () => {
+    const res = await fetch(`${cp.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    expect(await res.text()).toContain('lang="id"');
+  });
+
+  test("/metrics counts requests by route pattern and shows the pool, memory and event loop", async () => {
+    await fetch(`${cp.url}/no/such/page/123`);
+    const text = await (await fetch(`${cp.url}/metrics`)).text();
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]/);
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{method="GET",route="\/readyz",status="200",le="\+Inf"\} 1/);
+    expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+    expect(text).not.toContain("/no/such/page");
+    expect(text).toMatch(/db_pool_max_connections 1/);
+    expect(text).toMatch(/process_resident_memory_bytes \d+/);
+    expect(text).toMatch(/event_loop_lag_seconds [\d.e-]+/);
+  });
+
+  test("a JSON client gets a stable error code for an unknown route", async () => {
+    const res = await fetch(`${cp.url}/api/nothing`, { headers: { accept: "application/json" } });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string; requestId: string } };
+    expect(body.error.code).toBe("not_found");
+    expect(body.error.requestId).toBe(res.headers.get("x-request-id") as string);
+  });
+
+  test("SIGTERM through npm stops it cleanly with exit code 0", async () => {
+    const started = performance.now();
+    expect(await cp.stop("SIGTERM")).toBe(0);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+/** Sends a request whose body arrives slowly, so it is in flight while we signal. */
+function slowRequest(url: string, path: string, body: string, firstPart: number) {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let response = "";
+  socket.on("data", (d) => {
+    response += d.toString();
+  });
+  const done = new Promise<string>((resolve) => socket.on("close", () => resolve(response)));
+  const opened = new Promise<void>((resolve) => socket.on("connect", () => resolve()));
+  return {
+    async start() {
+      await opened;
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nOrigin: ${url}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, firstPart)}`,
+      );
+    },
+    finish: () => socket.write(body.slice(firstPart)),
+    done,
+  };
+}
+
+describe("graceful shutdown", () => {
+  test("SIGTERM during a slow request lets it finish, refuses new connections and exits 0 within 5 s", async () => {
+    const cp = await startControlPlaneProcess();
+    const req = slowRequest(cp.url, "/lang", "lang=en&next=%2F", 5);
+    await req.start();
+    await Bun.sleep(200);
+    const signalled = performance.now();
+    cp.proc.kill("SIGTERM");
+    await Bun.sleep(1_000);
+    const refused = await fetch(`${cp.url}/healthz`).then(
+      () => false,
+      () => true,
+    );
+    req.finish();
+    const response = await req.done;
+    const code = await cp.proc.exited;
+    const elapsed = performance.now() - signalled;
+    expect(response).toStartWith("HTTP/1.1 303");
+    expect(refused).toBe(true);
+    expect(code).toBe(0);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(cp.logs.map((l) => l.msg)).toContain("stopped");
+  });
+});
+
+describe("bad configuration stops the process with one line naming the key", () => {
+  const run = async (env: Record<string, string>) => {
+    const proc = Bun.spawn([process.execPath, "control-plane/src/main.ts"], {
+      cwd: repoRoot,
+      env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), "kilusi-cfg-")), ...env },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+    return { code, lines: stderr.trim().split("\n") };
+  };
+
+  test.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ DATABASE_URL: "nonsense" }, "DATABASE_URL"],
+    [{ NODE_ENV: "production" }, "APP_MASTER_KEY"],
+  ])("%j", async (env, key) => {
+    const { code, lines } = await run(env);
+    expect(code).not.toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toStartWith(`kilusi: config: ${key} `);
+  });
+
+  test("an unreachable database names DATABASE_URL", async () => {
+    const { code, lines } = await run({ DATABASE_URL: "postgres://nobody@127.0.0.1:1/kilusi" });
+    expect(code).not.toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toStartWith("kilusi: config: DATABASE_URL cannot connect");
+  });
+});
