@@ -66,7 +66,15 @@ function ensureBun() {
 
 function ensureDependencies(bun) {
   const stamp = join(root, "node_modules", ".kilusi-lock");
-  const files = ["bun.lock", "package.json", "shared/package.json", "web/package.json", "control-plane/package.json", "agent/package.json", "tests/package.json"];
+  const files = [
+    "bun.lock",
+    "package.json",
+    "shared/package.json",
+    "web/package.json",
+    "control-plane/package.json",
+    "agent/package.json",
+    "tests/package.json",
+  ];
   const hash = createHash("sha256");
   for (const f of files) if (existsSync(join(root, f))) hash.update(readFileSync(join(root, f)));
   const digest = hash.digest("hex");

@@ -62,7 +62,11 @@ export function createApp(deps: AppDeps) {
         return [
           { name: "db_pool_max_connections", help: "Connections the database pool may open.", value: db.poolMax },
           { name: "db_transactions_active", help: "Database transactions in flight.", value: db.activeTransactions },
-          { name: "mqtt_connected", help: "1 when connected to the MQTT broker.", value: deps.broker.isConnected() ? 1 : 0 },
+          {
+            name: "mqtt_connected",
+            help: "1 when connected to the MQTT broker.",
+            value: deps.broker.isConnected() ? 1 : 0,
+          },
         ];
       },
     }),

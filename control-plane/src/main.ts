@@ -5,7 +5,10 @@ import { startControlPlane } from "./runtime.ts";
 function fail(error: unknown): never {
   // One line that names what to fix; the full error only for what we did not foresee.
   if (error instanceof ConfigError) process.stderr.write(`kilusi: ${error.message}\n`);
-  else process.stderr.write(`kilusi: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  else
+    process.stderr.write(
+      `kilusi: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   process.exit(1);
 }
 

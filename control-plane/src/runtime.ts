@@ -22,7 +22,10 @@ export interface RunningControlPlane {
  * Starts every part the configuration asks for, in dependency order, and returns a handle
  * whose `stop` undoes it in reverse. Anything that fails half-way is closed again.
  */
-export async function startControlPlane(config: Config, logger = createLogger({ name: "control-plane", level: config.logLevel })): Promise<RunningControlPlane> {
+export async function startControlPlane(
+  config: Config,
+  logger = createLogger({ name: "control-plane", level: config.logLevel }),
+): Promise<RunningControlPlane> {
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) {

@@ -7,11 +7,7 @@ export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" |
  * JSON lines on stdout, no transports (they spawn worker threads and lose lines on exit).
  * Callers add request id, tenant id and site id with `logger.child({...})`.
  */
-export function createLogger(opts: {
-  name: string;
-  level: LogLevel;
-  destination?: pino.DestinationStream;
-}): Logger {
+export function createLogger(opts: { name: string; level: LogLevel; destination?: pino.DestinationStream }): Logger {
   return pino(
     {
       name: opts.name,

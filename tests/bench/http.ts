@@ -70,7 +70,9 @@ const refRps = median(ref.map((r) => r.rps));
 console.log(
   `\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds interleaved, medians; Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, LOG_LEVEL=${process.env.LOG_LEVEL ?? "info"}\n`,
 );
-console.log(`${"target".padEnd(30)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"vs bare".padStart(8)} errors`);
+console.log(
+  `${"target".padEnd(30)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"vs bare".padStart(8)} errors`,
+);
 for (const [name, rs] of results) {
   const rps = median(rs.map((r) => r.rps));
   const errs = rs.reduce((n, r) => n + r.errors + r.non2xx, 0);

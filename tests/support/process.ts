@@ -68,7 +68,10 @@ export async function startControlPlaneProcess(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`control plane not listening after ${timeoutMs} ms:\n${err}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`control plane not listening after ${timeoutMs} ms:\n${err}`)),
+      timeoutMs,
+    );
   });
   const started = await Promise.race([url, timeout])
     .catch((error) => {

@@ -43,7 +43,9 @@ describe("the README's first command (npm start) on the embedded defaults", () =
     await fetch(`${cp.url}/no/such/page/123`);
     const text = await (await fetch(`${cp.url}/metrics`)).text();
     expect(text).toMatch(/http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]/);
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{method="GET",route="\/readyz",status="200",le="\+Inf"\} 1/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{method="GET",route="\/readyz",status="200",le="\+Inf"\} 1/,
+    );
     expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
     expect(text).not.toContain("/no/such/page");
     expect(text).toMatch(/db_pool_max_connections 1/);

@@ -32,7 +32,11 @@ describe("configuration", () => {
       S3_ACCESS_KEY_ID: "id",
       S3_SECRET_ACCESS_KEY: "secret",
     });
-    expect(c.database).toMatchObject({ kind: "postgres", url: "postgres://owner@db:5432/kilusi", appRole: "kilusi_app" });
+    expect(c.database).toMatchObject({
+      kind: "postgres",
+      url: "postgres://owner@db:5432/kilusi",
+      appRole: "kilusi_app",
+    });
     expect(c.mqtt).toEqual({ kind: "external", url: "mqtts://broker:8883" });
     expect(c.s3).toMatchObject({ bucket: "files", endpoint: "http://minio:9000", forcePathStyle: true });
   });

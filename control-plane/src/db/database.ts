@@ -38,10 +38,7 @@ export async function openDatabase(opts: DatabaseOptions, appRolePassword: strin
   return opts.kind === "pglite" ? openPglite(opts) : openPostgres(opts, appRolePassword);
 }
 
-async function openPostgres(
-  opts: Extract<DatabaseOptions, { kind: "postgres" }>,
-  password: string,
-): Promise<Database> {
+async function openPostgres(opts: Extract<DatabaseOptions, { kind: "postgres" }>, password: string): Promise<Database> {
   // One connection, so the migration advisory lock and the statements share a session.
   const ownerClient = postgres(opts.url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {

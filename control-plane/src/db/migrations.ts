@@ -37,14 +37,20 @@ export function appRolePassword(masterKey: Buffer): string {
 export async function provisionAppRole(owner: OwnerConnection, role: string, password: string | undefined) {
   const ident = sql.identifier(role);
   if (password !== undefined) {
-    await owner.execute(sql.raw(`do $$ begin
+    await owner.execute(
+      sql.raw(`do $$ begin
       create role ${role} login nosuperuser nobypassrls nocreatedb nocreaterole noinherit;
-    exception when duplicate_object then null; end $$`));
-    await owner.execute(sql`alter role ${ident} with login nosuperuser nobypassrls password ${sql.raw(quoteLiteral(password))}`);
+    exception when duplicate_object then null; end $$`),
+    );
+    await owner.execute(
+      sql`alter role ${ident} with login nosuperuser nobypassrls password ${sql.raw(quoteLiteral(password))}`,
+    );
   } else {
-    await owner.execute(sql.raw(`do $$ begin
+    await owner.execute(
+      sql.raw(`do $$ begin
       create role ${role} nologin nosuperuser nobypassrls nocreatedb nocreaterole noinherit;
-    exception when duplicate_object then null; end $$`));
+    exception when duplicate_object then null; end $$`),
+    );
   }
   await owner.execute(sql`grant usage on schema public to ${ident}`);
   await owner.execute(sql`grant select, insert, update, delete on all tables in schema public to ${ident}`);

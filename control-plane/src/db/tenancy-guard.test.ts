@@ -30,7 +30,9 @@ describe("the guard catches a table that is not protected", () => {
   const db = drizzle(client);
   const catalog = async () => rowsOf<TableTenancy>(await db.execute(tenancyCatalogQuery("fixture")));
   beforeAll(async () => {
-    await client.exec("create schema fixture; create table fixture.things (id int primary key, tenant_id uuid not null)");
+    await client.exec(
+      "create schema fixture; create table fixture.things (id int primary key, tenant_id uuid not null)",
+    );
   });
   afterAll(() => client.close());
 

@@ -37,5 +37,3 @@ export function tenancyViolations(tables: TableTenancy[], globals: Record<string
   }
   return problems;
 }
-
-export { rowsOf };

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
-import { databaseBackends, databaseError, openTestDatabase, type TestDatabase } from "../../../tests/support/database.ts";
+import {
+  databaseBackends,
+  databaseError,
+  openTestDatabase,
+  type TestDatabase,
+} from "../../../tests/support/database.ts";
 import { tenants } from "../tenants/tenants.tables.ts";
 import { openDatabase } from "./database.ts";
 import { rowsOf } from "./rows.ts";
@@ -76,7 +81,9 @@ for (const kind of await databaseBackends()) {
       expect(await databaseError(off)).toMatch(/row-level security/);
       const disable = t.database.withoutTenant((tx) => tx.execute(sql`alter table tenants disable row level security`));
       expect(await databaseError(disable)).toMatch(/must be owner/);
-      const noForce = t.database.withoutTenant((tx) => tx.execute(sql`alter table tenants no force row level security`));
+      const noForce = t.database.withoutTenant((tx) =>
+        tx.execute(sql`alter table tenants no force row level security`),
+      );
       expect(await databaseError(noForce)).toMatch(/must be owner/);
     });
 

@@ -19,7 +19,13 @@ export const observe = (deps: { logger: Logger; metrics: Metrics }) =>
     const pattern = routePath(c, -1);
     const route = pattern === "/*" || pattern === "*" ? "unmatched" : pattern;
     deps.metrics.observeRequest(route, c.req.method, c.res.status, seconds);
-    const line = { method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1000) };
+    const line = {
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 1000),
+    };
     if (c.res.status >= 500) logger.error(line, "request");
     else if (QUIET.has(route)) logger.debug(line, "request");
     else logger.info(line, "request");

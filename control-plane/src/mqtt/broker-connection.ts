@@ -13,7 +13,11 @@ export interface BrokerConnection {
  * itself; readiness reports it. Start-up waits briefly for the first connection but never
  * fails on it: a control plane whose broker is down still serves pages and says so in /readyz.
  */
-export async function connectBroker(opts: { url: string; logger: Logger; firstConnectMs?: number }): Promise<BrokerConnection> {
+export async function connectBroker(opts: {
+  url: string;
+  logger: Logger;
+  firstConnectMs?: number;
+}): Promise<BrokerConnection> {
   const client = mqtt.connect(opts.url, {
     clientId: `kilusi-cp-${randomUUID()}`,
     protocolVersion: 4,

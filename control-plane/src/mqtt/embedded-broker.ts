@@ -1,7 +1,7 @@
-import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
-import { Aedes } from "aedes";
+import { createServer, type Socket } from "node:net";
 import type { Logger } from "@kilusi/shared/logger";
+import { Aedes } from "aedes";
 import { ConfigError } from "../config/config.ts";
 
 export interface EmbeddedBroker {
@@ -13,7 +13,11 @@ export interface EmbeddedBroker {
  * The embedded default: an aedes broker inside the control-plane process, for a machine that
  * has no Mosquitto. It speaks MQTT 3.1.1 only, so the sync contract must not need MQTT 5.
  */
-export async function startEmbeddedBroker(opts: { host: string; port: number; logger: Logger }): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(opts: {
+  host: string;
+  port: number;
+  logger: Logger;
+}): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker();
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -21,7 +25,9 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
     socket.once("close", () => sockets.delete(socket));
     broker.handle(socket);
   });
-  broker.on("clientError", (client, error) => opts.logger.debug({ client: client.id, err: error.message }, "mqtt client error"));
+  broker.on("clientError", (client, error) =>
+    opts.logger.debug({ client: client.id, err: error.message }, "mqtt client error"),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {

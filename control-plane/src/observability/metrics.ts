@@ -23,7 +23,7 @@ export interface Metrics {
   stop(): void;
 }
 
-const escape = (v: string) => v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+const escapeLabel = (v: string) => v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 
 export function createMetrics(opts: { lagSampleMs?: number } = {}): Metrics {
   const requests = new Map<string, Histogram>();
@@ -42,13 +42,14 @@ export function createMetrics(opts: { lagSampleMs?: number } = {}): Metrics {
 
   return {
     observeRequest(route, method, status, seconds) {
-      const labels = `method="${escape(method)}",route="${escape(route)}",status="${status}"`;
+      const labels = `method="${escapeLabel(method)}",route="${escapeLabel(route)}",status="${status}"`;
       let h = requests.get(labels);
       if (!h) {
         h = { labels, counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
         requests.set(labels, h);
       }
-      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= (BUCKETS[i] as number)) h.counts[i] = (h.counts[i] ?? 0) + 1;
+      for (let i = 0; i < BUCKETS.length; i++)
+        if (seconds <= (BUCKETS[i] as number)) h.counts[i] = (h.counts[i] ?? 0) + 1;
       h.sum += seconds;
       h.count++;
     },
