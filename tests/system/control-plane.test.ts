@@ -3,6 +3,9 @@ import { mkdtempSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mosquittoHint, mosquittoReachable, mosquittoUrl } from "../support/mosquitto.ts";
+import { requirePeer } from "../support/peers.ts";
+import { createScratchDatabase, postgresHint, postgresReachable } from "../support/postgres.ts";
 import { repoRoot, type StartedProcess, startControlPlaneProcess } from "../support/process.ts";
 
 describe("the README's first command (npm start) on the embedded defaults", () => {
@@ -144,4 +147,43 @@ describe("bad configuration stops the process with one line naming the key", () 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toStartWith("kilusi: config: DATABASE_URL cannot connect");
   });
+});
+
+const havePostgres = requirePeer("PostgreSQL", await postgresReachable(), postgresHint);
+const haveMosquitto = requirePeer("Mosquitto", await mosquittoReachable(), mosquittoHint);
+
+if (havePostgres && haveMosquitto) {
+  describe("on PostgreSQL and Mosquitto (DATABASE_URL and MQTT_URL)", () => {
+    test("starts, migrates, reports ready and stops cleanly", async () => {
+      const scratch = await createScratchDatabase();
+      try {
+        const cp = await startControlPlaneProcess({ env: { DATABASE_URL: scratch.url, MQTT_URL: mosquittoUrl } });
+        const ready = await fetch(`${cp.url}/readyz`);
+        expect(await ready.json()).toEqual({
+          status: "ready",
+          checks: { database: { ok: true }, broker: { ok: true } },
+        });
+        expect(await (await fetch(`${cp.url}/metrics`)).text()).toMatch(/db_pool_max_connections 10/);
+        expect(cp.logs.find((l) => l.msg === "listening")).toMatchObject({ database: "postgres", broker: "external" });
+        expect(await cp.stop()).toBe(0);
+      } finally {
+        await scratch.drop();
+      }
+    });
+  });
+}
+
+test("an unreachable broker keeps the site up but not ready", async () => {
+  const cp = await startControlPlaneProcess({ env: { MQTT_URL: "mqtt://127.0.0.1:1" } });
+  try {
+    expect((await fetch(`${cp.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${cp.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      status: "unavailable",
+      checks: { database: { ok: true }, broker: { ok: false, error: "not connected" } },
+    });
+  } finally {
+    await cp.stop();
+  }
 });
