@@ -4,11 +4,13 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "./config/config.ts";
 import type { Database } from "./db/database.ts";
 import { healthRoutes } from "./health/health.routes.ts";
+import type { LoadedAssets } from "./http/assets.ts";
 import { errorHandler, notFoundHandler } from "./http/error-handler.tsx";
 import { type AppEnv, observe } from "./http/observe.ts";
 import { requestId } from "./http/request-id.ts";
 import type { BrokerConnection } from "./mqtt/broker-connection.ts";
 import type { Metrics } from "./observability/metrics.ts";
+import { pagesRoutes } from "./pages/pages.routes.tsx";
 import type { Storage } from "./storage/storage.ts";
 
 export interface AppDeps {
@@ -18,7 +20,7 @@ export interface AppDeps {
   broker: BrokerConnection;
   storage: Storage;
   metrics: Metrics;
-  web: { routes: Hono[] };
+  assets: LoadedAssets;
   isDraining: () => boolean;
 }
 
@@ -71,9 +73,11 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  for (const routes of deps.web.routes) app.route("/", routes);
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler({ logger: deps.logger, exposeStacks: deps.config.env !== "production" }));
+  app.route("/", deps.assets.routes);
+  app.route("/", pagesRoutes({ assets: deps.assets.urls }));
+  const errors = { logger: deps.logger, assets: deps.assets.urls, exposeStacks: deps.config.env !== "production" };
+  app.notFound(notFoundHandler(errors));
+  app.onError(errorHandler(errors));
   return app;
 }
 

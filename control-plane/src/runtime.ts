@@ -1,6 +1,6 @@
 import { createLogger, type Logger } from "@kilusi/shared/logger";
-import { createApp } from "./app.ts";
-import type { Config } from "./config/config.ts";
+import { type App, createApp } from "./app.ts";
+import { type Config, ConfigError } from "./config/config.ts";
 import { loadMasterKey } from "./config/master-key.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { appRolePassword } from "./db/migrations.ts";
@@ -8,8 +8,15 @@ import { loadAssets } from "./http/assets.ts";
 import { connectBroker } from "./mqtt/broker-connection.ts";
 import { startEmbeddedBroker } from "./mqtt/embedded-broker.ts";
 import { createMetrics } from "./observability/metrics.ts";
-import { pagesRoutes } from "./pages/pages.routes.tsx";
 import { createStorage } from "./storage/create-storage.ts";
+
+export interface AssembledControlPlane {
+  app: App;
+  logger: Logger;
+  /** From now on /readyz answers 503, so load balancers stop sending new requests. */
+  drain(): void;
+  close(): Promise<void>;
+}
 
 export interface RunningControlPlane {
   url: string;
@@ -19,18 +26,15 @@ export interface RunningControlPlane {
 }
 
 /**
- * Starts every part the configuration asks for, in dependency order, and returns a handle
- * whose `stop` undoes it in reverse. Anything that fails half-way is closed again.
+ * Opens every dependency the configuration asks for, in order, and builds the app on them.
+ * Anything that fails half-way is closed again; `close` undoes it all in reverse.
  */
-export async function startControlPlane(
-  config: Config,
-  logger = createLogger({ name: "control-plane", level: config.logLevel }),
-): Promise<RunningControlPlane> {
+export async function assembleControlPlane(config: Config, logger: Logger): Promise<AssembledControlPlane> {
   const closers: (() => Promise<void> | void)[] = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) {
+  const close = async () => {
+    for (const closer of closers.reverse()) {
       try {
-        await close();
+        await closer();
       } catch (error) {
         logger.warn({ err: error }, "error while closing");
       }
@@ -62,43 +66,61 @@ export async function startControlPlane(
     const assets = await loadAssets();
 
     let draining = false;
-    const app = createApp({
-      config,
-      logger,
-      database,
-      broker,
-      storage,
-      metrics,
-      web: { routes: [assets.routes, pagesRoutes({ assets: assets.urls })] },
-      isDraining: () => draining,
-    });
-    const server = Bun.serve({ hostname: config.http.host, port: config.http.port, fetch: app.fetch });
-    const host = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
-    const url = config.http.publicUrl ?? `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
-    logger.info({ url, database: database.kind, broker: config.mqtt.kind, storage: storage.kind }, "listening");
-
+    const app = createApp({ config, logger, database, broker, storage, metrics, assets, isDraining: () => draining });
     return {
-      url,
+      app,
       logger,
-      async stop() {
+      drain: () => {
         draining = true;
-        logger.info("shutting down: no new connections, waiting for requests in flight");
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const forced = new Promise<"timeout">((resolve) => {
-          timer = setTimeout(() => resolve("timeout"), config.shutdownTimeoutMs);
-        });
-        const outcome = await Promise.race([server.stop(false).then(() => "drained" as const), forced]);
-        clearTimeout(timer);
-        if (outcome === "timeout") {
-          logger.warn({ afterMs: config.shutdownTimeoutMs }, "requests still in flight; closing them");
-          await server.stop(true);
-        }
-        await closeAll();
-        logger.info("stopped");
       },
+      close,
     };
   } catch (error) {
-    await closeAll();
+    await close();
     throw error;
   }
+}
+
+/** Assembles the control plane and serves it over HTTP until `stop`. */
+export async function startControlPlane(
+  config: Config,
+  logger = createLogger({ name: "control-plane", level: config.logLevel }),
+): Promise<RunningControlPlane> {
+  const cp = await assembleControlPlane(config, logger);
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({ hostname: config.http.host, port: config.http.port, fetch: cp.app.fetch });
+  } catch (error) {
+    await cp.close();
+    throw (error as NodeJS.ErrnoException).code === "EADDRINUSE"
+      ? new ConfigError("PORT", `cannot listen on ${config.http.host}:${config.http.port}: already in use`)
+      : error;
+  }
+  const host = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
+  const url = config.http.publicUrl ?? `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
+  logger.info(
+    { url, database: config.database.kind, broker: config.mqtt.kind, storage: config.s3 ? "s3" : "local" },
+    "listening",
+  );
+
+  return {
+    url,
+    logger,
+    async stop() {
+      cp.drain();
+      logger.info("shutting down: no new connections, waiting for requests in flight");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const forced = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), config.shutdownTimeoutMs);
+      });
+      const outcome = await Promise.race([server.stop(false).then(() => "drained" as const), forced]);
+      clearTimeout(timer);
+      if (outcome === "timeout") {
+        logger.warn({ afterMs: config.shutdownTimeoutMs }, "requests still in flight; closing them");
+        await server.stop(true);
+      }
+      await cp.close();
+      logger.info("stopped");
+    },
+  };
 }

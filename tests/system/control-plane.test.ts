@@ -17,7 +17,8 @@ describe("the README's first command (npm start) on the embedded defaults", () =
     if (cp.proc.exitCode === null) await cp.stop();
   });
 
-  test("prints where to open it", () => {
+  test("prints where to open it", async () => {
+    for (let i = 0; i < 50 && !cp.stderr().includes("Stop with"); i++) await Bun.sleep(50);
     expect(cp.stderr()).toContain(`open ${cp.url}`);
   });
 
@@ -64,10 +65,13 @@ describe("the README's first command (npm start) on the embedded defaults", () =
     expect(body.error.requestId).toBe(res.headers.get("x-request-id") as string);
   });
 
-  test("SIGTERM through npm stops it cleanly with exit code 0", async () => {
+  test("SIGTERM through npm stops it cleanly within 5 s", async () => {
     const started = performance.now();
-    expect(await cp.stop("SIGTERM")).toBe(0);
+    // npm reports its own SIGTERM as 143 whatever the script did; what matters is that
+    // Kilusi itself shut down in order (the direct-process test below checks its exit code).
+    await cp.stop("SIGTERM");
     expect(performance.now() - started).toBeLessThan(5_000);
+    expect(cp.logs.map((l) => l.msg)).toContain("stopped");
   });
 });
 

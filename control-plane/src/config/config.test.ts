@@ -58,7 +58,7 @@ describe("configuration", () => {
     [{ S3_BUCKET: "b", S3_ACCESS_KEY_ID: "id" }, "S3_SECRET_ACCESS_KEY"],
     [{ S3_FORCE_PATH_STYLE: "maybe" }, "S3_FORCE_PATH_STYLE"],
     [{ SHUTDOWN_TIMEOUT_MS: "-1" }, "SHUTDOWN_TIMEOUT_MS"],
-  ] as [Record<string, string>, string][])("%p is refused, naming %s", (env, key) => {
+  ] as [Record<string, string>, string][])("%j is refused, naming %s", (env, key) => {
     const e = fails(env);
     expect(e.key).toBe(key);
     expect(e.message).toStartWith(`config: ${key} `);

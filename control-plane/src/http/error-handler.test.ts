@@ -20,8 +20,9 @@ function app(exposeStacks: boolean) {
     .get("/too-big", () => {
       throw new HTTPException(413, { message: "Too big." });
     });
-  a.notFound(notFoundHandler);
-  a.onError(errorHandler({ logger, exposeStacks }));
+  const deps = { logger, exposeStacks, assets: { css: "/assets/app.css", htmx: "/assets/htmx.js" } };
+  a.notFound(notFoundHandler(deps));
+  a.onError(errorHandler(deps));
   return { app: a, lines };
 }
 

@@ -1,8 +1,12 @@
 import type { Logger } from "@kilusi/shared/logger";
+import type { AssetUrls } from "@kilusi/web/assets.ts";
+import { ErrorFragment, localizedErrorCodes } from "@kilusi/web/components/error-fragment.tsx";
+import { ErrorPage } from "@kilusi/web/components/error-page.tsx";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { AppError, notFound } from "./errors.ts";
+import { localeOf } from "./locale.ts";
 
 const STATUS_CODES: Record<number, string> = {
   400: "bad_request",
@@ -16,6 +20,12 @@ const STATUS_CODES: Record<number, string> = {
   422: "unprocessable",
   429: "rate_limited",
 };
+
+export interface ErrorDeps {
+  logger: Logger;
+  assets: AssetUrls;
+  exposeStacks: boolean;
+}
 
 function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
@@ -32,7 +42,7 @@ function toAppError(error: unknown): AppError | null {
  * with their stack and answered as `internal_error`; the stack reaches the client only
  * outside production.
  */
-export function errorHandler(deps: { logger: Logger; exposeStacks: boolean }): ErrorHandler {
+export function errorHandler(deps: ErrorDeps): ErrorHandler {
   return (error, c) => {
     const requestId = (c.get("requestId") as string | undefined) ?? "";
     let appError = toAppError(error);
@@ -41,42 +51,25 @@ export function errorHandler(deps: { logger: Logger; exposeStacks: boolean }): E
       appError = new AppError("internal_error", 500, "Something went wrong on our side.");
     }
     const stack = deps.exposeStacks && !(error instanceof AppError) && error instanceof Error ? error.stack : undefined;
-    return respond(c, appError, requestId, stack);
+    return respond(c, deps, appError, requestId, stack);
   };
 }
 
-export const notFoundHandler: NotFoundHandler = (c) =>
-  respond(c, notFound("page"), (c.get("requestId") as string | undefined) ?? "", undefined);
+export function notFoundHandler(deps: ErrorDeps): NotFoundHandler {
+  return (c) => respond(c, deps, notFound("page"), (c.get("requestId") as string | undefined) ?? "", undefined);
+}
 
-function respond(c: Context, e: AppError, requestId: string, stack: string | undefined) {
+function respond(c: Context, deps: ErrorDeps, e: AppError, requestId: string, stack: string | undefined) {
+  const wantsHtml = c.req.header("hx-request") === "true" || (c.req.header("accept") ?? "").includes("text/html");
+  if (!wantsHtml) {
+    return c.json({ error: { code: e.code, message: e.message, requestId, details: e.details, stack } }, e.status);
+  }
+  const locale = localeOf(c);
+  // Codes the UI knows are shown in the reader's language; others keep the server's message.
+  const known = (localizedErrorCodes as readonly string[]).includes(e.code);
+  const error = { status: e.status, code: e.code, requestId, ...(known ? {} : { message: e.message }) };
   if (c.req.header("hx-request") === "true") {
-    return c.html(
-      <div class="error-fragment" role="alert" data-code={e.code}>
-        <p>{e.message}</p>
-        <p class="error-request-id">{requestId}</p>
-      </div>,
-      e.status,
-    );
+    return c.html(<ErrorFragment locale={locale} error={error} />, e.status);
   }
-  if ((c.req.header("accept") ?? "").includes("text/html")) {
-    return c.html(
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <title>{e.message}</title>
-        </head>
-        <body>
-          <main>
-            <h1>{e.message}</h1>
-            <p>
-              {e.code} · {requestId}
-            </p>
-            {stack ? <pre>{stack}</pre> : null}
-          </main>
-        </body>
-      </html>,
-      e.status,
-    );
-  }
-  return c.json({ error: { code: e.code, message: e.message, requestId, details: e.details, stack } }, e.status);
+  return c.html(<ErrorPage locale={locale} assets={deps.assets} error={error} debug={stack} />, e.status);
 }
