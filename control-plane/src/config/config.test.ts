@@ -17,7 +17,8 @@ describe("configuration", () => {
     expect(c.http).toEqual({ host: "127.0.0.1", port: 3000, publicUrl: undefined });
     expect(c.dataDir).toBe("./data");
     expect(c.database).toEqual({ kind: "pglite", dir: "./data/pglite" });
-    expect(c.mqtt).toEqual({ kind: "embedded", host: "127.0.0.1", port: 1883 });
+    expect(c.mqtt).toEqual({ kind: "embedded", host: "127.0.0.1", port: 1883, anyPortIfTaken: true });
+    expect(parseConfig({ MQTT_EMBEDDED_PORT: "1883" }).mqtt).toMatchObject({ anyPortIfTaken: false });
     expect(c.s3).toBeUndefined();
     expect(c.env).toBe("development");
     expect(c.logLevel).toBe("info");

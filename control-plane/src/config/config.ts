@@ -82,7 +82,15 @@ export interface Config {
     | { kind: "pglite"; dir: string }
     | { kind: "postgres"; url: string; appUrl: string | undefined; appRole: string; poolMax: number };
   appRole: string;
-  mqtt: { kind: "embedded"; host: string; port: number } | { kind: "external"; url: string };
+  mqtt:
+    | {
+        kind: "embedded";
+        host: string;
+        port: number;
+        /** MQTT_EMBEDDED_PORT was not set: when 1883 is taken (a local Mosquitto), take a free port. */
+        anyPortIfTaken: boolean;
+      }
+    | { kind: "external"; url: string };
   s3:
     | {
         bucket: string;
@@ -146,7 +154,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     appRole: e.DATABASE_APP_ROLE,
     mqtt: e.MQTT_URL
       ? { kind: "external", url: e.MQTT_URL }
-      : { kind: "embedded", host: e.MQTT_EMBEDDED_HOST, port: e.MQTT_EMBEDDED_PORT },
+      : {
+          kind: "embedded",
+          host: e.MQTT_EMBEDDED_HOST,
+          port: e.MQTT_EMBEDDED_PORT,
+          anyPortIfTaken: !source.MQTT_EMBEDDED_PORT,
+        },
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

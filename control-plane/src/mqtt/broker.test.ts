@@ -47,6 +47,19 @@ describe("embedded broker (aedes)", () => {
     );
   });
 
+  test("when the default port is taken and none was asked for, a free port is used", async () => {
+    const port = Number(new URL(broker.url).port);
+    const other = await startEmbeddedBroker({ host: "127.0.0.1", port, anyPortIfTaken: true, logger });
+    try {
+      expect(Number(new URL(other.url).port)).not.toBe(port);
+      const c = await connectBroker({ url: other.url, logger });
+      expect(c.isConnected()).toBe(true);
+      await c.close();
+    } finally {
+      await other.close();
+    }
+  });
+
   test("closing the broker disconnects its clients, and readiness sees it", async () => {
     const own = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, logger });
     const c = await connectBroker({ url: own.url, logger });

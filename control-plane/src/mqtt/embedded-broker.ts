@@ -16,6 +16,7 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(opts: {
   host: string;
   port: number;
+  anyPortIfTaken?: boolean;
   logger: Logger;
 }): Promise<EmbeddedBroker> {
   const broker = await Aedes.createBroker();
@@ -28,20 +29,28 @@ export async function startEmbeddedBroker(opts: {
   broker.on("clientError", (client, error) =>
     opts.logger.debug({ client: client.id, err: error.message }, "mqtt client error"),
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") {
-        const where = `${opts.host}:${opts.port}`;
-        reject(
-          new ConfigError(
-            "MQTT_EMBEDDED_PORT",
-            `cannot listen on ${where}: already in use (to use the broker there, set MQTT_URL=mqtt://${where})`,
-          ),
-        );
-      } else reject(error);
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, opts.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  try {
+    await listen(opts.port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    const where = `${opts.host}:${opts.port}`;
+    if (!opts.anyPortIfTaken) {
+      throw new ConfigError(
+        "MQTT_EMBEDDED_PORT",
+        `cannot listen on ${where}: already in use (to use the broker there, set MQTT_URL=mqtt://${where})`,
+      );
+    }
+    opts.logger.warn({ taken: where }, "MQTT port taken (a local Mosquitto?); the embedded broker takes a free port");
+    await listen(0);
+  }
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   opts.logger.info({ host: opts.host, port }, "embedded MQTT broker listening");

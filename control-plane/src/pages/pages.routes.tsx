@@ -1,4 +1,5 @@
 import type { AssetUrls } from "@kilusi/web/assets.ts";
+import type { Locale } from "@kilusi/web/i18n/i18n.ts";
 import { LandingPage } from "@kilusi/web/pages/landing.tsx";
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
@@ -11,13 +12,20 @@ const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 /** Public pages: the landing page and the language switch every layout posts to. */
 export function pagesRoutes(deps: { assets: AssetUrls }) {
   const app = new Hono();
+  // The landing page depends only on the language and the asset URLs: render it once each.
+  const landing = new Map<Locale, string>();
 
   app.get("/", (c) => {
     const locale = localeOf(c);
     // The same URL answers in two languages: caches must key on what chose the language.
     c.header("Vary", "Cookie, Accept-Language");
     c.header("Content-Language", locale);
-    return c.html(<LandingPage locale={locale} assets={deps.assets} path="/" />);
+    let page = landing.get(locale);
+    if (page === undefined) {
+      page = (<LandingPage locale={locale} assets={deps.assets} path="/" />).toString();
+      landing.set(locale, page);
+    }
+    return c.html(page);
   });
 
   app.post("/lang", async (c) => {
