@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chromiumHint, chromiumPath, launchBrowser, screenshotPath, watchForProblems } from "../support/browser.ts";
 import { mosquittoHint, mosquittoReachable, mosquittoUrl } from "../support/mosquitto.ts";
 import { requirePeer } from "../support/peers.ts";
 import { createScratchDatabase, postgresHint, postgresReachable } from "../support/postgres.ts";
@@ -41,6 +42,22 @@ describe("the README's first command (npm start) on the embedded defaults", () =
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(res.headers.get("x-request-id")).toBeTruthy();
     expect(await res.text()).toContain('lang="id"');
+  });
+
+  test("the landing page renders in Chromium", async () => {
+    if (!requirePeer("Chromium", chromiumPath() !== null, chromiumHint)) return;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ locale: "id-ID" });
+      const problems = await watchForProblems(page);
+      await page.goto(cp.url);
+      expect(await page.locator("h1").isVisible()).toBe(true);
+      expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).not.toBe("");
+      await page.screenshot({ path: screenshotPath("npm-start-landing"), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   test("/metrics counts requests by route pattern and shows the pool, memory and event loop", async () => {
@@ -100,6 +117,11 @@ function slowRequest(url: string, path: string, body: string, firstPart: number)
 describe("graceful shutdown", () => {
   test("SIGTERM during a slow request lets it finish, refuses new connections and exits 0 within 5 s", async () => {
     const cp = await startControlPlaneProcess();
+    // A browser's idle keep-alive connection must not hold the shutdown up.
+    const idle = connect(Number(new URL(cp.url).port), "127.0.0.1");
+    await new Promise((resolve) => idle.once("connect", resolve));
+    idle.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    await new Promise((resolve) => idle.once("data", resolve));
     const req = slowRequest(cp.url, "/lang", "lang=en&next=%2F", 5);
     await req.start();
     await Bun.sleep(200);
@@ -119,6 +141,7 @@ describe("graceful shutdown", () => {
     expect(code).toBe(0);
     expect(elapsed).toBeLessThan(5_000);
     expect(cp.logs.map((l) => l.msg)).toContain("stopped");
+    idle.destroy();
   });
 });
 
