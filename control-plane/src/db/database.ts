@@ -17,12 +17,24 @@ export type DatabaseOptions =
   | { kind: "pglite"; dir: string | undefined; appRole: string }
   | { kind: "postgres"; url: string; appUrl: string | undefined; appRole: string; poolMax: number };
 
+/** What the row-level security policies see in one transaction. */
+export interface DbContext {
+  /** Tenant rows of this tenant only. */
+  tenantId?: string;
+  /** The signed-in person: their own memberships and tenants across tenants (the picker). */
+  userId?: string;
+  /** The platform operator's cross-tenant read path (tenants and memberships only). */
+  platform?: boolean;
+}
+
 export interface Database {
   readonly kind: "postgres" | "pglite";
   /** The one way to touch tenant data: a transaction in which RLS sees only `tenantId`. */
   withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A transaction with no tenant set: global tables only; every tenant table reads empty. */
   withoutTenant<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** A transaction with an explicit context, for the few paths that need more than a tenant. */
+  withContext<T>(context: DbContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   stats(): { poolMax: number; activeTransactions: number };
   close(): Promise<void>;
@@ -99,11 +111,22 @@ async function assertRestrictedRole(db: Db, key: string): Promise<void> {
 
 function wrap(kind: Database["kind"], db: Db, poolMax: number, end: () => Promise<void>): Database {
   let active = 0;
-  const run = async <T>(tenantId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  const withContext = async <T>(context: DbContext, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    for (const [key, value] of [
+      ["tenant", context.tenantId],
+      ["user", context.userId],
+    ] as const) {
+      if (value !== undefined && !UUID.test(value))
+        throw new TypeError(`database: "${value}" is not a ${key} id (UUID)`);
+    }
     active++;
     try {
       return await db.transaction(async (tx) => {
-        if (tenantId !== null) await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+        if (context.tenantId || context.userId || context.platform) {
+          await tx.execute(sql`select set_config('app.tenant_id', ${context.tenantId ?? ""}, true),
+                                      set_config('app.user_id', ${context.userId ?? ""}, true),
+                                      set_config('app.platform', ${context.platform ? "on" : ""}, true)`);
+        }
         return fn(tx as Tx);
       });
     } finally {
@@ -112,11 +135,9 @@ function wrap(kind: Database["kind"], db: Db, poolMax: number, end: () => Promis
   };
   return {
     kind,
-    withTenant(tenantId, fn) {
-      if (!UUID.test(tenantId)) throw new TypeError(`withTenant: "${tenantId}" is not a tenant id (UUID)`);
-      return run(tenantId, fn);
-    },
-    withoutTenant: (fn) => run(null, fn),
+    withContext,
+    withTenant: (tenantId, fn) => withContext({ tenantId }, fn),
+    withoutTenant: (fn) => withContext({}, fn),
     async ping() {
       await db.execute(sql`select 1`);
     },

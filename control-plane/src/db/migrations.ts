@@ -55,7 +55,13 @@ export async function provisionAppRole(owner: OwnerConnection, role: string, pas
   await owner.execute(sql`grant usage on schema public to ${ident}`);
   await owner.execute(sql`grant select, insert, update, delete on all tables in schema public to ${ident}`);
   await owner.execute(sql`grant usage, select on all sequences in schema public to ${ident}`);
+  for (const table of APPEND_ONLY_TABLES) {
+    await owner.execute(sql`revoke update, delete, truncate on ${sql.identifier(table)} from ${ident}`);
+  }
 }
+
+/** Tables the application may add to but never rewrite. */
+export const APPEND_ONLY_TABLES = ["audit_log"];
 
 function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;

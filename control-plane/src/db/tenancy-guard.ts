@@ -4,7 +4,14 @@ import { sql } from "drizzle-orm";
  * Tables that hold no tenant's data and are deliberately outside row-level security, each
  * with the reason. Everything else in the schema must be under forced RLS with a policy.
  */
-export const GLOBAL_TABLES: Record<string, string> = {};
+export const GLOBAL_TABLES: Record<string, string> = {
+  users: "a person may belong to several tenants; looked up by e-mail before any tenant is known",
+  recovery_codes: "belong to a person (users), not to a tenant",
+  password_resets: "belong to a person (users), not to a tenant",
+  sessions: "looked up by token before the tenant is known; tenant chosen after sign-in",
+  login_failures: "sign-in throttling by account and address, before any tenant is known",
+  rate_limit_counters: "throttling counters keyed by address or tenant; hold no tenant data",
+};
 
 export interface TableTenancy {
   table: string;
