@@ -1,17 +1,31 @@
 import type { Logger } from "@kilusi/shared/logger";
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
+import { accountsRoutes } from "./accounts/accounts.routes.tsx";
+import { auditRoutes } from "./audit/audit.routes.tsx";
+import { loadAuth } from "./auth/auth.middleware.ts";
+import type { Clock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
+import { createSecretBox } from "./crypto/secret-box.ts";
 import type { Database } from "./db/database.ts";
 import { healthRoutes } from "./health/health.routes.ts";
 import type { LoadedAssets } from "./http/assets.ts";
+import { csrfProtection } from "./http/csrf.ts";
 import { errorHandler, notFoundHandler } from "./http/error-handler.tsx";
+import { requestMeta } from "./http/meta.ts";
 import { type AppEnv, observe } from "./http/observe.ts";
 import { requestId } from "./http/request-id.ts";
+import type { RouteDeps } from "./http/route-deps.ts";
 import type { BrokerConnection } from "./mqtt/broker-connection.ts";
 import type { Metrics } from "./observability/metrics.ts";
 import { pagesRoutes } from "./pages/pages.routes.tsx";
+import { platformRoutes } from "./platform/platform.routes.tsx";
+import { profileRoutes } from "./profile/profile.routes.tsx";
+import { createLoginThrottle, createRateLimiter } from "./rate-limits/rate-limits.ts";
+import { settingsRoutes } from "./settings/settings.routes.tsx";
 import type { Storage } from "./storage/storage.ts";
+import { teamRoutes } from "./team/team.routes.tsx";
 
 export interface AppDeps {
   config: Config;
@@ -21,11 +35,27 @@ export interface AppDeps {
   storage: Storage;
   metrics: Metrics;
   assets: LoadedAssets;
+  clock: Clock;
+  masterKey: Buffer;
   isDraining: () => boolean;
 }
 
 /** Builds the HTTP application from its dependencies; no I/O happens here. */
 export function createApp(deps: AppDeps) {
+  const { config } = deps;
+  const routeDeps: RouteDeps = {
+    config,
+    logger: deps.logger,
+    database: deps.database,
+    storage: deps.storage,
+    clock: deps.clock,
+    assets: deps.assets.urls,
+    policy: { idleMs: config.auth.idleMs, absoluteMs: config.auth.absoluteMs },
+    throttle: createLoginThrottle({ database: deps.database, clock: deps.clock }),
+    limiter: createRateLimiter({ database: deps.database, clock: deps.clock }),
+    secretBox: (purpose) => createSecretBox(deps.masterKey, purpose),
+  };
+
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(observe(deps));
@@ -48,6 +78,12 @@ export function createApp(deps: AppDeps) {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  // CORS is off unless origins are listed, and then only for the API.
+  if (config.corsAllowedOrigins.length > 0) {
+    app.use("/api/*", cors({ origin: config.corsAllowedOrigins, credentials: false, maxAge: 600 }));
+  }
+  app.use(csrfProtection({ publicOrigin: config.http.publicUrl ? new URL(config.http.publicUrl).origin : undefined }));
+  app.use(requestMeta({ trustedProxies: config.trustedProxies }));
   app.route(
     "/",
     healthRoutes({
@@ -74,8 +110,20 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route("/", deps.assets.routes);
+  // Everything below may depend on who is asking.
+  app.use(
+    loadAuth({
+      database: deps.database,
+      clock: deps.clock,
+      policy: routeDeps.policy,
+      secureCookies: config.auth.secureCookies,
+    }),
+  );
   app.route("/", pagesRoutes({ assets: deps.assets.urls }));
-  const errors = { logger: deps.logger, assets: deps.assets.urls, exposeStacks: deps.config.env !== "production" };
+  for (const routes of [accountsRoutes, teamRoutes, profileRoutes, settingsRoutes, auditRoutes, platformRoutes]) {
+    app.route("/", routes(routeDeps));
+  }
+  const errors = { logger: deps.logger, assets: deps.assets.urls, exposeStacks: config.env !== "production" };
   app.notFound(notFoundHandler(errors));
   app.onError(errorHandler(errors));
   return app;

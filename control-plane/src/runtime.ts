@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from "@kilusi/shared/logger";
 import { type App, createApp } from "./app.ts";
+import { systemClock } from "./clock.ts";
 import { type Config, ConfigError } from "./config/config.ts";
 import { loadMasterKey } from "./config/master-key.ts";
 import { type Database, openDatabase } from "./db/database.ts";
@@ -66,7 +67,18 @@ export async function assembleControlPlane(config: Config, logger: Logger): Prom
     const assets = await loadAssets();
 
     let draining = false;
-    const app = createApp({ config, logger, database, broker, storage, metrics, assets, isDraining: () => draining });
+    const app = createApp({
+      config,
+      logger,
+      database,
+      broker,
+      storage,
+      metrics,
+      assets,
+      clock: systemClock,
+      masterKey,
+      isDraining: () => draining,
+    });
     return {
       app,
       logger,
@@ -89,7 +101,12 @@ export async function startControlPlane(
   const cp = await assembleControlPlane(config, logger);
   let server: ReturnType<typeof Bun.serve>;
   try {
-    server = Bun.serve({ hostname: config.http.host, port: config.http.port, fetch: cp.app.fetch });
+    server = Bun.serve({
+      hostname: config.http.host,
+      port: config.http.port,
+      // The server is the `env` so that handlers can read the peer address (hono/bun getConnInfo).
+      fetch: (request, srv) => cp.app.fetch(request, srv),
+    });
   } catch (error) {
     await cp.close();
     throw (error as NodeJS.ErrnoException).code === "EADDRINUSE"

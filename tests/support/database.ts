@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
+import postgres from "postgres";
 import { type Database, openDatabase } from "../../control-plane/src/db/database.ts";
 import { appRolePassword } from "../../control-plane/src/db/migrations.ts";
+import { rowsOf } from "../../control-plane/src/db/rows.ts";
 import { requirePeer } from "./peers.ts";
 import { createScratchDatabase, postgresHint, postgresReachable } from "./postgres.ts";
 
@@ -57,4 +59,35 @@ export async function databaseError(work: Promise<unknown>): Promise<string> {
     return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
   }
   throw new Error("expected the database to refuse the statement, but it succeeded");
+}
+
+/** SQL run as the owner, which bypasses row-level security: for seeding fixtures, never for the app. */
+export interface TestOwner {
+  /** Runs one statement; the caller inlines values with quoted literals. */
+  query(text: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * An owner handle on a test database. PostgreSQL: a connection on the owner URL. PGlite: one
+ * embedded session whose session user is the superuser, so `set local role none` returns to
+ * it for one transaction (which is also why only PostgreSQL proves the role boundary).
+ */
+export function openTestOwner(t: TestDatabase): TestOwner {
+  if (t.database.kind === "pglite") {
+    return {
+      query: (text) =>
+        t.database.withoutTenant(async (tx) => {
+          await tx.execute("set local role none");
+          return rowsOf<Record<string, unknown>>(await tx.execute(text));
+        }),
+      close: async () => {},
+    };
+  }
+  if (!t.ownerUrl) throw new Error("openTestOwner: a PostgreSQL test database without an owner URL");
+  const client = postgres(t.ownerUrl, { max: 1, onnotice: () => {} });
+  return {
+    query: async (text) => [...(await client.unsafe<Record<string, unknown>[]>(text))],
+    close: () => client.end({ timeout: 1 }),
+  };
 }

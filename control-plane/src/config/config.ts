@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // Every key the control plane reads from the environment, with its default and meaning.
@@ -67,6 +68,42 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: bool(true),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  TRUSTED_PROXIES: z
+    .string()
+    .trim()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((p) => isIP(p) !== 0), { message: "must be a comma-separated list of IP addresses" }),
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .trim()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), {
+      message: "must be a comma-separated list of origins like https://app.example.com",
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -102,6 +139,16 @@ export interface Config {
       }
     | undefined;
   shutdownTimeoutMs: number;
+  auth: {
+    idleMs: number;
+    absoluteMs: number;
+    /** `__Host-` cookies with Secure; off only for plain-HTTP development. */
+    secureCookies: boolean;
+  };
+  /** Peers whose X-Forwarded-For is believed when deciding the client's address. */
+  trustedProxies: string[];
+  /** Origins allowed to call the API from a browser; empty means CORS is off. */
+  corsAllowedOrigins: string[];
 }
 
 /** A configuration error names the key, so the operator knows exactly what to fix. */
@@ -171,5 +218,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         }
       : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auth: {
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      secureCookies: e.NODE_ENV === "production" || (e.PUBLIC_URL?.startsWith("https:") ?? false),
+    },
+    trustedProxies: e.TRUSTED_PROXIES,
+    corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
   };
 }

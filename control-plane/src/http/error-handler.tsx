@@ -60,6 +60,8 @@ export function notFoundHandler(deps: ErrorDeps): NotFoundHandler {
 }
 
 function respond(c: Context, deps: ErrorDeps, e: AppError, requestId: string, stack: string | undefined) {
+  const retryAfter = e.details?.retryAfterSeconds;
+  if (typeof retryAfter === "number") c.header("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
   const wantsHtml = c.req.header("hx-request") === "true" || (c.req.header("accept") ?? "").includes("text/html");
   if (!wantsHtml) {
     return c.json({ error: { code: e.code, message: e.message, requestId, details: e.details, stack } }, e.status);

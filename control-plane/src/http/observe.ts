@@ -1,12 +1,16 @@
 import type { Logger } from "@kilusi/shared/logger";
 import { createMiddleware } from "hono/factory";
-import { routePath } from "hono/route";
+import { matchedRoutes } from "hono/route";
+import type { RequestMeta } from "../audit/audit.ts";
+import type { Auth } from "../auth/auth.middleware.ts";
 import type { Metrics } from "../observability/metrics.ts";
 
 // Probes arrive every few seconds from load balancers and Prometheus: not worth an info line.
 const QUIET = new Set(["/healthz", "/readyz", "/metrics"]);
 
-export type AppEnv = { Variables: { requestId: string; logger: Logger } };
+export type AppEnv = {
+  Variables: { requestId: string; logger: Logger; auth: Auth | null; meta: RequestMeta };
+};
 
 /** Times every request, labels it by route pattern (never by raw path) and logs one line. */
 export const observe = (deps: { logger: Logger; metrics: Metrics }) =>
@@ -16,8 +20,9 @@ export const observe = (deps: { logger: Logger; metrics: Metrics }) =>
     c.set("logger", logger);
     await next();
     const seconds = (performance.now() - started) / 1000;
-    const pattern = routePath(c, -1);
-    const route = pattern === "/*" || pattern === "*" ? "unmatched" : pattern;
+    // The handler that answered is the last matched route registered for a method; `use`
+    // middlewares match as ALL and say nothing about which page this was.
+    const route = matchedRoutes(c).findLast((r) => r.method !== "ALL")?.path ?? "unmatched";
     deps.metrics.observeRequest(route, c.req.method, c.res.status, seconds);
     const line = {
       method: c.req.method,

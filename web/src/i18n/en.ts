@@ -1,4 +1,7 @@
 import type { Messages } from "./id.ts";
+import { accountsMessages } from "./messages/accounts.ts";
+import { platformMessages } from "./messages/platform.ts";
+import { teamMessages } from "./messages/team.ts";
 
 /** English. Typed as `Messages`, so a missing or an extra key is a compile error. */
 export const en: Messages = {
@@ -108,4 +111,7 @@ export const en: Messages = {
   "error.rate_limited.text": "Wait a moment, then try again.",
   "error.internal_error.title": "Something went wrong on our side",
   "error.internal_error.text": "It is not your fault. Try again shortly; if it keeps happening, contact support.",
+  ...accountsMessages.en,
+  ...teamMessages.en,
+  ...platformMessages.en,
 };

@@ -1,3 +1,7 @@
+import { accountsMessages } from "./messages/accounts.ts";
+import { platformMessages } from "./messages/platform.ts";
+import { teamMessages } from "./messages/team.ts";
+
 /**
  * Indonesian, the default locale and the reference catalogue: its keys define `MessageKey`,
  * and every other locale must have exactly these keys. `{name}` marks a parameter.
@@ -110,6 +114,9 @@ export const id = {
   "error.internal_error.title": "Terjadi kesalahan di sistem kami",
   "error.internal_error.text":
     "Ini bukan kesalahan Anda. Coba lagi sebentar lagi; jika masih terjadi, hubungi dukungan.",
+  ...accountsMessages.id,
+  ...teamMessages.id,
+  ...platformMessages.id,
 } as const;
 
 export type MessageKey = keyof typeof id;
