@@ -4,43 +4,13 @@
 // runs ROUNDS times, interleaved, and the medians are printed with the ratio to the bare server.
 import { join } from "node:path";
 import { startControlPlaneProcess } from "../support/process.ts";
+import { median, ms, type WrkResult as Result, requireWrk, wrk } from "./wrk.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const lua = join(import.meta.dir, "percentiles.lua");
-
-if (!Bun.which("wrk")) {
-  console.error("wrk is needed: apt-get install wrk");
-  process.exit(1);
-}
-
-interface Result {
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function wrk(url: string): Promise<Result> {
-  const proc = Bun.spawn(["wrk", "-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--timeout", "5s", "-s", lua, url], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const out = await new Response(proc.stdout).text();
-  await proc.exited;
-  const line = out.split("\n").find((l) => l.startsWith("{"));
-  if (!line) throw new Error(`wrk printed no result for ${url}:\n${out}`);
-  return JSON.parse(line) as Result;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-};
+requireWrk();
+const run = (url: string) => wrk(url, { seconds: SECONDS, connections: CONNECTIONS });
 
 const bare = await startControlPlaneProcess({ command: [process.execPath, join(import.meta.dir, "bare-server.ts")] });
 const cp = await startControlPlaneProcess({ env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "info" } });
@@ -51,10 +21,10 @@ const targets = {
 };
 const results = new Map<string, Result[]>(Object.keys(targets).map((k) => [k, []]));
 try {
-  for (const [, url] of Object.entries(targets)) await wrk(url); // warm-up, discarded
+  for (const [, url] of Object.entries(targets)) await run(url); // warm-up, discarded
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, url] of Object.entries(targets)) {
-      const r = await wrk(url);
+      const r = await run(url);
       results.get(name)?.push(r);
       console.error(`round ${round} ${name}: ${r.rps.toFixed(0)} req/s, p99 ${(r.p99 / 1000).toFixed(2)} ms`);
     }
@@ -64,7 +34,6 @@ try {
   await bare.stop();
 }
 
-const ms = (us: number) => (us / 1000).toFixed(2);
 const ref = results.get("bare Bun.serve (reference)") as Result[];
 const refRps = median(ref.map((r) => r.rps));
 console.log(
