@@ -59,11 +59,29 @@ describe("configuration", () => {
     [{ S3_BUCKET: "b", S3_ACCESS_KEY_ID: "id" }, "S3_SECRET_ACCESS_KEY"],
     [{ S3_FORCE_PATH_STYLE: "maybe" }, "S3_FORCE_PATH_STYLE"],
     [{ SHUTDOWN_TIMEOUT_MS: "-1" }, "SHUTDOWN_TIMEOUT_MS"],
+    [{ TRUSTED_PROXIES: "10.0.0.1,not-an-ip" }, "TRUSTED_PROXIES"],
+    [{ CORS_ALLOWED_ORIGINS: "*" }, "CORS_ALLOWED_ORIGINS"],
+    [{ SESSION_IDLE_MINUTES: "0" }, "SESSION_IDLE_MINUTES"],
   ] as [Record<string, string>, string][])("%j is refused, naming %s", (env, key) => {
     const e = fails(env);
     expect(e.key).toBe(key);
     expect(e.message).toStartWith(`config: ${key} `);
     expect(e.message).not.toContain("\n");
+  });
+
+  test("sessions, proxies and CORS", () => {
+    const c = parseConfig({
+      SESSION_IDLE_MINUTES: "15",
+      TRUSTED_PROXIES: "10.0.0.1, ::1",
+      CORS_ALLOWED_ORIGINS: "https://a.example",
+    });
+    expect(c.auth).toEqual({ idleMs: 15 * 60_000, absoluteMs: 12 * 3_600_000, secureCookies: false });
+    expect(c.trustedProxies).toEqual(["10.0.0.1", "::1"]);
+    expect(c.corsAllowedOrigins).toEqual(["https://a.example"]);
+    expect(parseConfig({ PUBLIC_URL: "https://isp.example" }).auth.secureCookies).toBe(true);
+    expect(
+      parseConfig({ NODE_ENV: "production", APP_MASTER_KEY: Buffer.alloc(32).toString("base64") }).auth.secureCookies,
+    ).toBe(true);
   });
 
   test("the message shows the bad value so it can be found", () => {
