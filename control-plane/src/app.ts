@@ -18,6 +18,7 @@ import { type AppEnv, observe } from "./http/observe.ts";
 import { requestId } from "./http/request-id.ts";
 import type { RouteDeps } from "./http/route-deps.ts";
 import type { BrokerConnection } from "./mqtt/broker-connection.ts";
+import { devOutboxRoutes } from "./notifications/dev-outbox.routes.tsx";
 import type { Metrics } from "./observability/metrics.ts";
 import { pagesRoutes } from "./pages/pages.routes.tsx";
 import { platformRoutes } from "./platform/platform.routes.tsx";
@@ -120,7 +121,15 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route("/", pagesRoutes({ assets: deps.assets.urls }));
-  for (const routes of [accountsRoutes, teamRoutes, profileRoutes, settingsRoutes, auditRoutes, platformRoutes]) {
+  for (const routes of [
+    accountsRoutes,
+    teamRoutes,
+    profileRoutes,
+    settingsRoutes,
+    auditRoutes,
+    platformRoutes,
+    devOutboxRoutes,
+  ]) {
     app.route("/", routes(routeDeps));
   }
   const errors = { logger: deps.logger, assets: deps.assets.urls, exposeStacks: config.env !== "production" };

@@ -26,7 +26,18 @@ process.stderr.write(
     "",
     `  Kilusi is running: open ${running.url}`,
     `  Health: ${running.url}/healthz · readiness: ${running.url}/readyz`,
-    "  Sign-in arrives with accounts; until then the landing page is what there is to see.",
+    // Banner: the demo sign-in on the embedded default, else how the first account comes to be.
+    ...(running.demo
+      ? [
+          `  Sign in as ${running.demo.owner.email} / ${running.demo.owner.password}`,
+          ...(running.demo.technician
+            ? [`  Technician: ${running.demo.technician.email} / ${running.demo.technician.password}`]
+            : []),
+        ]
+      : [
+          `  Sign up an ISP at ${running.url}/signup; a platform operator comes from`,
+          "  npm run kilusi -- create-operator --email <e-mail> --name <name>",
+        ]),
     "  Stop with Ctrl+C.",
     "",
     "",

@@ -1,10 +1,11 @@
 import { createLogger, type Logger } from "@kilusi/shared/logger";
 import { type App, createApp } from "./app.ts";
-import { systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import { type Config, ConfigError } from "./config/config.ts";
 import { loadMasterKey } from "./config/master-key.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { appRolePassword } from "./db/migrations.ts";
+import { type DemoLogin, ensureDemoTenant } from "./demo/demo.ts";
 import { loadAssets } from "./http/assets.ts";
 import { connectBroker } from "./mqtt/broker-connection.ts";
 import { startEmbeddedBroker } from "./mqtt/embedded-broker.ts";
@@ -14,6 +15,7 @@ import { createStorage } from "./storage/create-storage.ts";
 export interface AssembledControlPlane {
   app: App;
   logger: Logger;
+  database: Database;
   /** From now on /readyz answers 503, so load balancers stop sending new requests. */
   drain(): void;
   close(): Promise<void>;
@@ -22,6 +24,8 @@ export interface AssembledControlPlane {
 export interface RunningControlPlane {
   url: string;
   logger: Logger;
+  /** The embedded default's demo sign-in (see demo/demo.ts); null everywhere else. */
+  demo: DemoLogin | null;
   /** Stops accepting, lets in-flight requests finish (bounded), closes everything. */
   stop(): Promise<void>;
 }
@@ -30,7 +34,11 @@ export interface RunningControlPlane {
  * Opens every dependency the configuration asks for, in order, and builds the app on them.
  * Anything that fails half-way is closed again; `close` undoes it all in reverse.
  */
-export async function assembleControlPlane(config: Config, logger: Logger): Promise<AssembledControlPlane> {
+export async function assembleControlPlane(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<AssembledControlPlane> {
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) {
@@ -43,12 +51,7 @@ export async function assembleControlPlane(config: Config, logger: Logger): Prom
   };
   try {
     const masterKey = loadMasterKey(config);
-    const database: Database = await openDatabase(
-      config.database.kind === "pglite"
-        ? { kind: "pglite", dir: config.database.dir, appRole: config.appRole }
-        : config.database,
-      appRolePassword(masterKey),
-    );
+    const database = await openConfiguredDatabase(config, masterKey);
     closers.push(() => database.close());
 
     let brokerUrl: string;
@@ -75,13 +78,14 @@ export async function assembleControlPlane(config: Config, logger: Logger): Prom
       storage,
       metrics,
       assets,
-      clock: systemClock,
+      clock,
       masterKey,
       isDraining: () => draining,
     });
     return {
       app,
       logger,
+      database,
       drain: () => {
         draining = true;
       },
@@ -93,12 +97,29 @@ export async function assembleControlPlane(config: Config, logger: Logger): Prom
   }
 }
 
+/** The configured database, migrated, connected as the application role (the server and the CLI). */
+export function openConfiguredDatabase(config: Config, masterKey: Buffer): Promise<Database> {
+  return openDatabase(
+    config.database.kind === "pglite"
+      ? { kind: "pglite", dir: config.database.dir, appRole: config.appRole }
+      : config.database,
+    appRolePassword(masterKey),
+  );
+}
+
 /** Assembles the control plane and serves it over HTTP until `stop`. */
 export async function startControlPlane(
   config: Config,
   logger = createLogger({ name: "control-plane", level: config.logLevel }),
 ): Promise<RunningControlPlane> {
   const cp = await assembleControlPlane(config, logger);
+  // Demo seed: only the embedded default gets a demo ISP (demo/demo.ts decides).
+  const demo = await ensureDemoTenant({ config, database: cp.database, clock: systemClock, logger }).catch(
+    async (error) => {
+      await cp.close();
+      throw error;
+    },
+  );
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
@@ -123,6 +144,7 @@ export async function startControlPlane(
   return {
     url,
     logger,
+    demo,
     async stop() {
       cp.drain();
       logger.info("shutting down: no new connections, waiting for requests in flight");

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@kilusi/shared/logger";
+import { type Clock, systemClock } from "../../control-plane/src/clock.ts";
 import { parseConfig } from "../../control-plane/src/config/config.ts";
 import { type AssembledControlPlane, assembleControlPlane } from "../../control-plane/src/runtime.ts";
 
@@ -9,10 +10,13 @@ import { type AssembledControlPlane, assembleControlPlane } from "../../control-
  * The real control plane, assembled in-process on the embedded defaults (PGlite in a temporary
  * DATA_DIR, aedes on a free port, local files), for tests that call `app.request` or serve it.
  */
-export async function assembleTestControlPlane(env: Record<string, string> = {}): Promise<AssembledControlPlane> {
+export async function assembleTestControlPlane(
+  env: Record<string, string> = {},
+  clock: Clock = systemClock,
+): Promise<AssembledControlPlane> {
   const dataDir = mkdtempSync(join(tmpdir(), "kilusi-app-"));
   const config = parseConfig({ DATA_DIR: dataDir, MQTT_EMBEDDED_PORT: "0", LOG_LEVEL: "silent", ...env });
-  const cp = await assembleControlPlane(config, createLogger({ name: "test", level: config.logLevel }));
+  const cp = await assembleControlPlane(config, createLogger({ name: "test", level: config.logLevel }), clock);
   return {
     ...cp,
     async close() {

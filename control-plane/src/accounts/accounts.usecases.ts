@@ -1,30 +1,36 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
-import { hashSecret, randomToken, secretMatches } from "../crypto/tokens.ts";
+import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../http/errors.ts";
 import { enqueueNotification } from "../notifications/outbox.ts";
-import type { LoginThrottle } from "../rate-limits/rate-limits.ts";
+import type { LoginThrottle, RateLimiter } from "../rate-limits/rate-limits.ts";
 import {
   createSession,
   invalidateSession,
   invalidateUserSessions,
+  markTwoFactorVerified,
   type SessionPolicy,
   selectTenant as setSessionTenant,
 } from "../sessions/sessions.ts";
 import { memberships, tenants } from "../tenants/tenants.tables.ts";
 import type { SignupInput } from "./accounts.schemas.ts";
-import { passwordResets, users } from "./accounts.tables.ts";
+import { users } from "./accounts.tables.ts";
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
+import { openTotpKey, TOTP_BOX_PURPOSE, useRecoveryCode, verifyTotp } from "./two-factor.ts";
 
 export interface AccountsDeps {
   database: Database;
   clock: Clock;
   policy: SessionPolicy;
   throttle: LoginThrottle;
+  limiter: RateLimiter;
 }
+
+/** Per client address: enough for a person retrying, too few for a bot. */
+export const SIGNUP_LIMIT = { limit: 10, windowSeconds: 3600 } as const;
 
 export interface SignedIn {
   token: string;
@@ -35,16 +41,33 @@ export interface SignedIn {
   tenantId: string | null;
 }
 
-const RESET_TTL_MS = 60 * 60_000;
-
 export const invalidCredentials = () =>
   new AppError("invalid_credentials", 401, "The e-mail address or password is not right.");
 
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError("rate_limited", 429, "Too many attempts. Wait a little and try again.", { retryAfterSeconds });
 
+export const invalidCode = () =>
+  new AppError("invalid_code", 401, "The code is not right or was used already.", { field: "code" });
+
+/** Counts a hit on a per-address limit and refuses past it. */
+export async function enforceLimit(
+  deps: Pick<AccountsDeps, "limiter">,
+  bucket: string,
+  rule: { limit: number; windowSeconds: number },
+) {
+  const hit = await deps.limiter.hit(bucket, rule);
+  if (!hit.allowed) throw rateLimited(hit.retryAfterSeconds);
+}
+
+/** A session this browser already had: ended when it signs in again, so a planted cookie is useless. */
+export interface Replacing {
+  replacesSessionId?: string | null;
+}
+
 /** Sign-up: the ISP (tenant), its owner and the owner's first session, in one transaction. */
-export async function signup(deps: AccountsDeps, input: SignupInput, meta: RequestMeta): Promise<SignedIn> {
+export async function signup(deps: AccountsDeps, input: SignupInput & Replacing, meta: RequestMeta): Promise<SignedIn> {
+  await enforceLimit(deps, `signup:ip:${meta.ip ?? "unknown"}`, SIGNUP_LIMIT);
   const passwordHash = await hashPassword(input.password);
   const tenantId = crypto.randomUUID();
   const userId = crypto.randomUUID();
@@ -55,6 +78,7 @@ export async function signup(deps: AccountsDeps, input: SignupInput, meta: Reque
         .values({ id: userId, email: input.email, name: input.ownerName, phone: input.phone, passwordHash });
       await tx.insert(tenants).values({ id: tenantId, slug: input.slug, name: input.ispName });
       await tx.insert(memberships).values({ tenantId, userId, role: "owner" });
+      if (input.replacesSessionId) await invalidateSession(tx, input.replacesSessionId);
       await audit(tx, meta, {
         tenantId,
         actorUserId: userId,
@@ -91,7 +115,7 @@ export async function signup(deps: AccountsDeps, input: SignupInput, meta: Reque
  */
 export async function login(
   deps: AccountsDeps,
-  input: { email: string; password: string },
+  input: { email: string; password: string } & Replacing,
   meta: RequestMeta,
 ): Promise<SignedIn> {
   const ip = meta.ip ?? "unknown";
@@ -106,13 +130,16 @@ export async function login(
     await deps.throttle.recordFailure(key, ip);
     throw invalidCredentials();
   }
-  await deps.throttle.clearFailures(key, ip);
+  const needsSecondFactor = user.totpEnabledAt !== null;
+  // With a second factor the failures stay until it passes: a known password must not buy a
+  // fresh batch of code guesses on every sign-in.
+  if (!needsSecondFactor) await deps.throttle.clearFailures(key, ip);
   const rehash = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
 
   return deps.database.withContext({ userId: user.id }, async (tx) => {
     if (rehash) await tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
+    if (input.replacesSessionId) await invalidateSession(tx, input.replacesSessionId);
     const places = await activePlaces(tx, user.id);
-    const needsSecondFactor = user.totpEnabledAt !== null;
     const { token, session } = await createSession(tx, deps.clock, {
       userId: user.id,
       twoFactorVerified: !needsSecondFactor,
@@ -127,9 +154,71 @@ export async function login(
       action: "session.created",
       entityType: "user",
       entityId: user.id,
+      after: { secondFactorPending: needsSecondFactor },
     });
     return { token, expires: expiry(deps, session.createdAt), userId: user.id, needsSecondFactor, tenantId: only };
   });
+}
+
+/**
+ * The second step of signing in: a TOTP code (each time step once, kept in totp_last_step) or
+ * an unused recovery code. Failures count against the same throttle as passwords. The user
+ * row is locked so that two requests with one code cannot both pass.
+ */
+export async function verifySecondFactor(
+  deps: AccountsDeps & { secretBox(purpose: string): SecretBox },
+  auth: { userId: string; sessionId: string; email: string },
+  input: { code: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const ip = meta.ip ?? "unknown";
+  const key = deps.throttle.accountKey(auth.email);
+  const gate = await deps.throttle.check(key, ip);
+  if (!gate.allowed) throw rateLimited(gate.retryAfterSeconds);
+  if (gate.delayMs > 0) await Bun.sleep(gate.delayMs);
+  const code = input.code.replace(/\s/g, "");
+  const box = deps.secretBox(TOTP_BOX_PURPOSE);
+
+  const method = await deps.database.withoutTenant(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.id, auth.userId)).for("update");
+    if (!user?.totpKeySealed || !user.totpEnabledAt) return null;
+    let used: "totp" | "recovery_code";
+    if (/^[0-9]{6}$/.test(code)) {
+      const key = openTotpKey(box, user.id, user.totpKeySealed);
+      const result = verifyTotp(key, code, { now: deps.clock.now(), lastStep: user.totpLastStep });
+      if (!result.ok) return null;
+      await tx.update(users).set({ totpLastStep: result.step }).where(eq(users.id, user.id));
+      used = "totp";
+    } else {
+      if (!(await useRecoveryCode(tx, user.id, code, deps.clock.now()))) return null;
+      used = "recovery_code";
+    }
+    await markTwoFactorVerified(tx, auth.sessionId);
+    await audit(tx, meta, {
+      tenantId: null,
+      actorUserId: user.id,
+      action: "session.second_factor_verified",
+      entityType: "user",
+      entityId: user.id,
+      after: { method: used },
+    });
+    return used;
+  });
+
+  if (!method) {
+    await deps.throttle.recordFailure(key, ip);
+    await deps.database.withoutTenant((tx) =>
+      audit(tx, meta, {
+        tenantId: null,
+        actorUserId: auth.userId,
+        action: "session.second_factor_failed",
+        entityType: "user",
+        entityId: auth.userId,
+      }),
+    );
+    throw invalidCode();
+  }
+  await deps.throttle.clearFailures(key, ip);
 }
 
 /** The ISPs a person may work in now: active membership in an active tenant. */
@@ -154,20 +243,21 @@ export async function chooseTenant(
   tenantId: string,
   meta: RequestMeta,
 ): Promise<void> {
-  await deps.database.withContext({ userId: auth.userId }, async (tx) => {
+  // One transaction for the check, the change and its audit row: the person's own memberships
+  // (user context) decide, and the audit row lands in the chosen tenant (tenant context). The
+  // membership query is filtered by user, so the tenant context shows nothing else before the check.
+  await deps.database.withContext({ userId: auth.userId, tenantId }, async (tx) => {
     const places = await activePlaces(tx, auth.userId);
     if (!places.some((p) => p.tenantId === tenantId)) throw new AppError("not_found", 404, "The ISP was not found.");
     await setSessionTenant(tx, auth.sessionId, tenantId);
-  });
-  await deps.database.withTenant(tenantId, (tx) =>
-    audit(tx, meta, {
+    await audit(tx, meta, {
       tenantId,
       actorUserId: auth.userId,
       action: "session.tenant_chosen",
       entityType: "user",
       entityId: auth.userId,
-    }),
-  );
+    });
+  });
 }
 
 export async function logout(
@@ -189,7 +279,7 @@ export async function logout(
 
 /** A new password ends every other session of the person, and they are told about it. */
 export async function changePassword(
-  deps: AccountsDeps,
+  deps: Pick<AccountsDeps, "database" | "clock">,
   auth: { userId: string; sessionId: string },
   input: { current: string; next: string },
   meta: RequestMeta,
@@ -218,83 +308,6 @@ export async function changePassword(
       recipient: user.email,
       template: "password_changed",
       params: { name: user.name },
-    });
-  });
-}
-
-/**
- * Starts a reset. The caller answers the same whether or not the address has an account; only
- * when it has one is a single-use link (1 h) queued for delivery.
- */
-export async function requestPasswordReset(
-  deps: AccountsDeps,
-  input: { email: string; origin: string },
-  meta: RequestMeta,
-): Promise<void> {
-  await deps.database.withoutTenant(async (tx) => {
-    const [user] = await tx.select().from(users).where(eq(users.email, input.email));
-    if (!user || user.status !== "active") return;
-    const id = crypto.randomUUID();
-    const secret = randomToken(32);
-    await tx.insert(passwordResets).values({
-      id,
-      userId: user.id,
-      secretHash: hashSecret(secret),
-      expiresAt: new Date(deps.clock.now().getTime() + RESET_TTL_MS),
-    });
-    await enqueueNotification(tx, {
-      tenantId: null,
-      recipient: user.email,
-      template: "password_reset",
-      params: { name: user.name, link: `${input.origin}/reset/${id}.${secret}` },
-    });
-    await audit(tx, meta, {
-      tenantId: null,
-      actorUserId: null,
-      action: "user.reset_requested",
-      entityType: "user",
-      entityId: user.id,
-    });
-  });
-}
-
-const RESET_TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([a-z2-7]{52})$/;
-
-/** Finishes a reset: single use, within the hour; every session of the person ends. */
-export async function resetPassword(
-  deps: AccountsDeps,
-  input: { token: string; password: string },
-  meta: RequestMeta,
-): Promise<void> {
-  const invalid = () => new AppError("invalid_token", 400, "This link is not valid any more. Ask for a new one.");
-  const match = RESET_TOKEN.exec(input.token);
-  if (!match) throw invalid();
-  const [, id, secret] = match as unknown as [string, string, string];
-  const passwordHash = await hashPassword(input.password);
-  await deps.database.withoutTenant(async (tx) => {
-    const [reset] = await tx
-      .select()
-      .from(passwordResets)
-      .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt)));
-    if (!reset || !secretMatches(secret, reset.secretHash) || reset.expiresAt <= deps.clock.now()) throw invalid();
-    const used = await tx
-      .update(passwordResets)
-      .set({ usedAt: deps.clock.now() })
-      .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt)))
-      .returning({ id: passwordResets.id });
-    if (used.length !== 1) throw invalid();
-    await tx
-      .update(users)
-      .set({ passwordHash, passwordChangedAt: deps.clock.now(), updatedAt: deps.clock.now() })
-      .where(eq(users.id, reset.userId));
-    const ended = await invalidateUserSessions(tx, reset.userId);
-    await audit(tx, meta, {
-      tenantId: null,
-      actorUserId: reset.userId,
-      action: "user.password_reset",
-      entityType: "user",
-      entityId: reset.userId,
-      after: { sessionsEnded: ended },
     });
   });
 }

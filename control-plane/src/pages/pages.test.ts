@@ -244,6 +244,8 @@ describe("AppShell", () => {
       "Vouchers",
       "Network & sites",
       "Tickets",
+      "Team",
+      "Audit log",
       "Settings",
     ]);
     const html = await render(

@@ -77,7 +77,7 @@ export function AppShell(props: AppShellProps) {
 
 /** The areas of the signed-in app, in menu order. Paths are placeholders until each area exists. */
 export const appAreas = [
-  { key: "dashboard", href: "/dashboard", label: "nav.dashboard" },
+  { key: "dashboard", href: "/app", label: "nav.dashboard" },
   { key: "customers", href: "/customers", label: "nav.customers" },
   { key: "plans", href: "/plans", label: "nav.plans" },
   { key: "invoices", href: "/invoices", label: "nav.invoices" },
@@ -85,6 +85,8 @@ export const appAreas = [
   { key: "vouchers", href: "/vouchers", label: "nav.vouchers" },
   { key: "network", href: "/sites", label: "nav.network" },
   { key: "tickets", href: "/tickets", label: "nav.tickets" },
+  { key: "team", href: "/team", label: "nav.team" },
+  { key: "audit", href: "/audit", label: "nav.audit" },
   { key: "settings", href: "/settings", label: "nav.settings" },
 ] as const satisfies readonly { key: string; href: string; label: MessageKey }[];
 

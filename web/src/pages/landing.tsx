@@ -11,6 +11,7 @@ import {
 } from "../components/icons.tsx";
 import { type Locale, type Translate, translator } from "../i18n/i18n.ts";
 import { PublicLayout } from "../layouts/public-layout.tsx";
+import { AuthLinks } from "./accounts/auth-links.tsx";
 
 const features = [
   { key: "billing", Icon: ReceiptIcon },
@@ -33,6 +34,7 @@ export function LandingPage(props: { locale: Locale; assets: AssetUrls; path?: s
       title={t("landing.meta.title")}
       description={t("landing.meta.description")}
       path={props.path ?? "/"}
+      actions={<AuthLinks locale={props.locale} />}
       nav={[
         { href: "#features", label: t("landing.nav.features") },
         { href: "#how", label: t("landing.nav.how") },

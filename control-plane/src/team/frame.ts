@@ -1,0 +1,36 @@
+import type { AssetUrls } from "@kilusi/web/assets.ts";
+import { appNavItems } from "@kilusi/web/layouts/app-shell.tsx";
+import type { Frame } from "@kilusi/web/pages/team/frame.tsx";
+import type { Context } from "hono";
+import { type Auth, type AuthEnv, authOf, tenantAuthOf } from "../auth/auth.middleware.ts";
+import { navAreasFor } from "../auth/navigation.ts";
+import { localeOf } from "../http/locale.ts";
+import type { AppEnv } from "../http/observe.ts";
+
+/** The signed-in frame of a page: menu items from the role's permissions, never from the view. */
+export function frameOf(c: Context, assets: AssetUrls, auth: Auth, path: string): Frame {
+  const locale = localeOf(c);
+  return {
+    locale,
+    assets,
+    path,
+    nav: auth.role ? appNavItems(locale, path, navAreasFor(auth.role)) : [],
+    tenantName: auth.tenant?.name,
+    userName: auth.user.name,
+  };
+}
+
+export function isHtmx(c: Context): boolean {
+  return c.req.header("hx-request") === "true";
+}
+
+/** Where links in messages point: the configured public address, else the one asked for. */
+export function originOf(c: Context, publicUrl: string | undefined): string {
+  return publicUrl ? new URL(publicUrl).origin : new URL(c.req.url).origin;
+}
+
+// auth.middleware's helpers take a Context of the auth middleware's own, narrower env.
+/** The auth of a request that passed `requireSignedIn`. */
+export const signedInAuth = (c: Context<AppEnv>): Auth => authOf(c as unknown as Context<AuthEnv>);
+/** The auth of a request that passed `requireTenant`: tenant and role are there. */
+export const tenantAuth = (c: Context<AppEnv>) => tenantAuthOf(c as unknown as Context<AuthEnv>);

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { translator } from "@kilusi/web/i18n/i18n.ts";
+import type { Server } from "bun";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import type { AssembledControlPlane } from "../../control-plane/src/runtime.ts";
+import { assembleTestControlPlane } from "../support/app.ts";
+import { chromiumHint, chromiumPath, launchBrowser, screenshotPath, watchForProblems } from "../support/browser.ts";
+import { requirePeer } from "../support/peers.ts";
+
+const hasChromium = requirePeer("Chromium", chromiumPath() !== null, chromiumHint);
+const t = translator("id");
+
+describe.skipIf(!hasChromium)("accounts in Chromium", () => {
+  let cp: AssembledControlPlane;
+  let server: Server<undefined>;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    cp = await assembleTestControlPlane();
+    // The Bun server is passed on so the app sees the real client address, as in production.
+    server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (request, srv) => cp.app.fetch(request, srv) });
+    base = `http://127.0.0.1:${server.port}`;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop(true);
+    await cp?.close();
+  });
+
+  async function open(path: string, options: BrowserContextOptions = {}) {
+    const context = await browser.newContext({ colorScheme: "light", locale: "id-ID", ...options });
+    const page = await context.newPage();
+    const problems = await watchForProblems(page);
+    await page.goto(base + path);
+    return { page, problems, close: () => context.close() };
+  }
+
+  const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+  const unique = () => Date.now().toString(36);
+
+  test("sign up a new ISP, land in its home, sign out, sign in again", async () => {
+    const { page, problems, close } = await open("/", { viewport: { width: 1280, height: 900 } });
+    const id = unique();
+    const isp = `Net Desa ${id}`;
+    const email = `owner-${id}@example.test`;
+    const password = "kuda benar baterai staples";
+
+    await Promise.all([page.waitForURL(`${base}/signup`), page.getByRole("link", { name: "Daftar" }).click()]);
+    await page.getByLabel(t("accounts.field.ispName")).fill(isp);
+    await page.getByLabel(t("accounts.field.slug")).fill(`net-desa-${id}`);
+    await page.getByLabel(t("accounts.field.ownerName")).fill("Budi Santoso");
+    await page.getByLabel(t("accounts.field.email")).fill(email);
+    await page.getByLabel(t("accounts.field.phone")).fill("0812 3456 7890");
+    await page.getByLabel(t("accounts.field.password")).fill(password);
+    await Promise.all([
+      page.waitForURL(`${base}/app`),
+      page.getByRole("button", { name: t("accounts.signup.submit") }).click(),
+    ]);
+
+    expect(await page.locator("h1").textContent()).toBe(t("dashboard.title"));
+    expect(await page.locator(".tenant-name").textContent()).toBe(isp);
+    expect(await page.locator(".home-intro").textContent()).toContain("Budi Santoso");
+    await page.screenshot({ path: screenshotPath("accounts-home-desktop") });
+
+    await page.locator(".account-menu summary").click();
+    await Promise.all([
+      page.waitForURL(`${base}/login`),
+      page.getByRole("button", { name: t("accounts.menu.logout") }).click(),
+    ]);
+    // Signed out for real: the home sends us back to sign in.
+    await page.goto(`${base}/app`);
+    expect(new URL(page.url()).pathname).toBe("/login");
+
+    await page.getByLabel(t("accounts.field.email")).fill(email);
+    await page.getByLabel(t("accounts.field.password")).fill(password);
+    await Promise.all([
+      page.waitForURL(`${base}/app`),
+      page.getByRole("button", { name: t("accounts.login.submit") }).click(),
+    ]);
+    expect(await page.locator(".tenant-name").textContent()).toBe(isp);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  test("on a 375 px phone the sign-up form fits, shows its errors by the fields, and keeps what was typed", async () => {
+    const { page, problems, close } = await open("/signup", { viewport: { width: 375, height: 800 } });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    await page.getByLabel(t("accounts.field.ispName")).fill("Net Kampung");
+    await page.getByLabel(t("accounts.field.slug")).fill("Bukan Alamat!");
+    await page.getByRole("button", { name: t("accounts.signup.submit") }).click();
+    await page.waitForSelector(".form-alert");
+
+    const slug = page.getByLabel(t("accounts.field.slug"));
+    expect(await slug.getAttribute("aria-invalid")).toBe("true");
+    expect(await slug.inputValue()).toBe("Bukan Alamat!");
+    expect(await page.getByLabel(t("accounts.field.ispName")).inputValue()).toBe("Net Kampung");
+    expect(await page.locator("#field-slug-error").textContent()).toBe(t("accounts.error.invalidSlug"));
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: screenshotPath("accounts-signup-375-errors"), fullPage: true });
+    // The 400 of the re-rendered form is expected; nothing else may complain.
+    expect(problems.filter((p) => !p.includes("400"))).toEqual([]);
+    await close();
+  });
+
+  test("the signed-in home and its account menu fit a 375 px phone", async () => {
+    const id = unique();
+    const { page, problems, close } = await open("/signup", { viewport: { width: 375, height: 800 } });
+    await page.getByLabel(t("accounts.field.ispName")).fill(`Wifi RT ${id} dengan nama yang cukup panjang sekali`);
+    await page.getByLabel(t("accounts.field.slug")).fill(`wifi-rt-${id}`);
+    await page.getByLabel(t("accounts.field.ownerName")).fill("Siti Rahayu Kusumawardani");
+    await page.getByLabel(t("accounts.field.email")).fill(`siti-${id}@example.test`);
+    await page.getByLabel(t("accounts.field.phone")).fill("+62 812 3456 7890");
+    await page.getByLabel(t("accounts.field.password")).fill("kata sandi panjang sekali");
+    await Promise.all([
+      page.waitForURL(`${base}/app`),
+      page.getByRole("button", { name: t("accounts.signup.submit") }).click(),
+    ]);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    await page.locator(".account-menu summary").click();
+    const menu = page.locator(".account-menu-panel");
+    expect(await menu.getByRole("link", { name: t("accounts.menu.profile"), exact: true }).isVisible()).toBe(true);
+    expect(await menu.getByRole("button", { name: t("accounts.menu.logout") }).isVisible()).toBe(true);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: screenshotPath("accounts-home-375-menu") });
+    expect(problems).toEqual([]);
+    await close();
+  });
+});

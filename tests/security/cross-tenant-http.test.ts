@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import postgres from "postgres";
+import type { AssembledControlPlane } from "../../control-plane/src/runtime.ts";
+import { assembleTestControlPlane } from "../support/app.ts";
+import { TestClient } from "../support/http-client.ts";
+import { requirePeer } from "../support/peers.ts";
+import { createScratchDatabase, postgresHint, postgresReachable } from "../support/postgres.ts";
+
+// Generated from the route table and the catalog, so new routes and tables are covered without
+// anyone listing them: signed in as tenant A, every route with a parameter is called with every
+// identifier tenant B owns; the answer must be 404 (never 403, never success), and B's rows must
+// be exactly as they were.
+
+const XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "{{7*7}}"];
+
+const havePostgres = requirePeer("PostgreSQL", await postgresReachable(), postgresHint);
+
+async function signUp(client: TestClient, slug: string, name: string, ownerName: string) {
+  const res = await client.post("/signup", {
+    ispName: name,
+    slug,
+    ownerName,
+    email: `owner@${slug}.example`,
+    phone: "081234567890",
+    password: "a long enough password",
+  });
+  if (res.status !== 303) throw new Error(`sign-up of ${slug} answered ${res.status}: ${await res.text()}`);
+}
+
+describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
+  let cp: AssembledControlPlane;
+  let owner: postgres.Sql;
+  let drop: () => Promise<void>;
+  const a = new TestClient((r) => cp.app.fetch(r));
+  const b = new TestClient((r) => cp.app.fetch(r));
+  let tenantB = "";
+
+  /** Every value of every uuid or text id column in B's rows, and of B's people's global rows. */
+  async function idsOfB(): Promise<string[]> {
+    const columns = await owner<{ table_name: string; column_name: string }[]>`
+      select c.table_name, c.column_name from information_schema.columns c
+      where c.table_schema = 'public' and (c.data_type = 'uuid' or c.column_name = 'id')`;
+    const values = new Set<string>();
+    for (const { table_name: table, column_name: column } of columns) {
+      const hasTenant = columns.some((c) => c.table_name === table && c.column_name === "tenant_id");
+      const rows = hasTenant
+        ? await owner.unsafe(`select "${column}"::text as v from "${table}" where tenant_id = $1`, [tenantB])
+        : table === "tenants"
+          ? await owner.unsafe(`select "${column}"::text as v from tenants where id = $1`, [tenantB])
+          : [];
+      for (const r of rows) if (r.v) values.add(r.v as string);
+    }
+    const people = await owner`select user_id::text as v from memberships where tenant_id = ${tenantB}`;
+    for (const p of people) values.add(p.v as string);
+    const sessions =
+      await owner`select id as v from sessions where user_id in (select user_id from memberships where tenant_id = ${tenantB})`;
+    for (const s of sessions) values.add(s.v as string);
+    return [...values];
+  }
+
+  /** B's rows in every table, as the owner sees them, to compare before and after. */
+  async function snapshotOfB(): Promise<string> {
+    const tables = await owner<{ table_name: string }[]>`
+      select distinct table_name from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id'`;
+    const out: Record<string, unknown> = {
+      tenant: await owner`select * from tenants where id = ${tenantB}`,
+      users:
+        await owner`select u.* from users u join memberships m on m.user_id = u.id where m.tenant_id = ${tenantB} order by u.id`,
+    };
+    for (const { table_name: table } of tables) {
+      if (table === "audit_log") continue; // A's own audit rows are A's; B's are compared by count below
+      out[table] = await owner.unsafe(`select * from "${table}" where tenant_id = $1 order by 1, 2`, [tenantB]);
+    }
+    out.auditCount = await owner`select count(*)::int from audit_log where tenant_id = ${tenantB}`;
+    return JSON.stringify(out);
+  }
+
+  beforeAll(async () => {
+    const scratch = await createScratchDatabase();
+    drop = scratch.drop;
+    cp = await assembleTestControlPlane({ DATABASE_URL: scratch.url });
+    owner = postgres(scratch.url, { max: 1, onnotice: () => {} });
+    await signUp(a, "isp-a", `ISP A ${XSS[0]}`, `Owner ${XSS[1]}`);
+    await signUp(b, "isp-b", "ISP B", "Owner B");
+    const [row] = await owner`select id::text from tenants where slug = 'isp-b'`;
+    tenantB = row?.id as string;
+    // Give B something of every kind the pages create: an invitation, a second session.
+    await b.post("/team/invitations", { email: "tech@isp-b.example", role: "technician" });
+    await new TestClient((r) => cp.app.fetch(r)).post("/login", {
+      email: "owner@isp-b.example",
+      password: "a long enough password",
+    });
+  });
+  afterAll(async () => {
+    await owner?.end({ timeout: 1 });
+    await cp?.close();
+    await drop?.();
+  });
+
+  test("every route with a parameter answers 404 to B's identifiers, and B is untouched", async () => {
+    const ids = await idsOfB();
+    expect(ids).toContain(tenantB);
+    const before = await snapshotOfB();
+    const routes = cp.app.routes.filter((r) => r.method !== "ALL" && r.path.includes("/:"));
+    expect(routes.length).toBeGreaterThan(0);
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const params = route.path.match(/:[A-Za-z]+/g) ?? [];
+      for (const id of ids) {
+        const fills = [params.map(() => id)];
+        if (params.length > 1) fills.push(params.map((_, i) => (i === 0 ? tenantB : id)));
+        for (const fill of fills) {
+          let path = route.path;
+          params.forEach((p, i) => {
+            path = path.replace(p, encodeURIComponent(fill[i] as string));
+          });
+          const res =
+            route.method === "GET"
+              ? await a.get(path)
+              : await a.request(path, {
+                  method: route.method,
+                  body: "",
+                  headers: { "content-type": "application/x-www-form-urlencoded" },
+                });
+          if (res.status !== 404) wrong.push(`${route.method} ${route.path} with ${path} → ${res.status}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(await snapshotOfB()).toBe(before);
+  });
+
+  test("text a tenant typed is shown escaped on every page it can reach", async () => {
+    const pages = cp.app.routes.filter((r) => r.method === "GET" && !r.path.includes(":") && !r.path.includes("*"));
+    const unescaped: string[] = [];
+    for (const route of pages) {
+      const res = await a.get(route.path);
+      const html = await res.text();
+      for (const payload of XSS.slice(0, 2)) if (html.includes(payload)) unescaped.push(`${route.path}: ${payload}`);
+    }
+    expect(unescaped).toEqual([]);
+    // The payload did reach the pages (escaped), so this test is not vacuous.
+    expect(await (await a.get("/app")).text()).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+});

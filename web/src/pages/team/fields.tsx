@@ -1,0 +1,142 @@
+import type { Child } from "hono/jsx";
+
+/** Field errors by field name, already localized. */
+export type FieldErrors = Readonly<Record<string, string | undefined>>;
+
+type FieldProps = {
+  /** Unique on the page: the input's id and the prefix of its error's id. */
+  id: string;
+  name: string;
+  label: string;
+  value?: string;
+  type?: "text" | "email" | "tel" | "password";
+  autocomplete?: string;
+  required?: boolean;
+  hint?: string;
+  error?: string | undefined;
+  inputmode?: "numeric" | "text" | "email" | "tel";
+  maxlength?: number;
+  minlength?: number;
+  pattern?: string;
+};
+
+/** A labelled input whose hint and error are announced with it (aria-describedby). */
+export function Field(props: FieldProps) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  const errorId = props.error ? `${props.id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={props.error ? "adm-field has-error" : "adm-field"}>
+      <label class="adm-label" for={props.id}>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p class="adm-hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      <input
+        class="adm-input"
+        id={props.id}
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.type === "password" ? undefined : props.value}
+        autocomplete={props.autocomplete}
+        required={props.required}
+        inputmode={props.inputmode}
+        maxlength={props.maxlength}
+        minlength={props.minlength}
+        pattern={props.pattern}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy}
+      />
+      <FieldError id={errorId} error={props.error} />
+    </div>
+  );
+}
+
+export function FieldError(props: { id: string | undefined; error: string | undefined }) {
+  if (!props.error || !props.id) return null;
+  return (
+    <p class="adm-error" id={props.id}>
+      {props.error}
+    </p>
+  );
+}
+
+/** A labelled select; options are `[value, label]`. */
+export function Select(props: {
+  id: string;
+  name: string;
+  label: string;
+  options: readonly (readonly [string, string])[];
+  value?: string;
+  error?: string | undefined;
+  disabled?: boolean;
+  visuallyHiddenLabel?: boolean;
+}) {
+  const errorId = props.error ? `${props.id}-error` : undefined;
+  return (
+    <div class={props.error ? "adm-field has-error" : "adm-field"}>
+      <label for={props.id} class={props.visuallyHiddenLabel ? "visually-hidden" : "adm-label"}>
+        {props.label}
+      </label>
+      <select
+        class="adm-input"
+        id={props.id}
+        name={props.name}
+        disabled={props.disabled}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={errorId}
+      >
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={value === props.value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <FieldError id={errorId} error={props.error} />
+    </div>
+  );
+}
+
+/** A form-level error (not tied to one field) at the top of a form. */
+export function FormError(props: { id: string; children?: Child }) {
+  if (!props.children) return null;
+  return (
+    <p class="adm-error adm-form-error" id={props.id} role="alert">
+      {props.children}
+    </p>
+  );
+}
+
+/** A labelled checkbox; the label follows the box, as people expect. */
+export function Checkbox(props: {
+  id: string;
+  name: string;
+  label: string;
+  checked: boolean;
+  hint?: string;
+  disabled?: boolean;
+}) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  return (
+    <div class="adm-field adm-check">
+      <input
+        class="adm-checkbox"
+        id={props.id}
+        name={props.name}
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        aria-describedby={hintId}
+      />
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p class="adm-hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
