@@ -39,7 +39,12 @@ export interface AppDeps {
   clock: Clock;
   masterKey: Buffer;
   isDraining: () => boolean;
+  /** Route modules mounted after the built-in ones (test fixtures that prove a guard works). */
+  extraRoutes?: readonly RouteModule[];
 }
+
+/** A domain's routes, built from the dependencies every domain shares. */
+export type RouteModule = (deps: RouteDeps) => Hono<AppEnv>;
 
 /** Builds the HTTP application from its dependencies; no I/O happens here. */
 export function createApp(deps: AppDeps) {
@@ -129,6 +134,7 @@ export function createApp(deps: AppDeps) {
     auditRoutes,
     platformRoutes,
     devOutboxRoutes,
+    ...(deps.extraRoutes ?? []),
   ]) {
     app.route("/", routes(routeDeps));
   }

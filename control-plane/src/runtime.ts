@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from "@kilusi/shared/logger";
-import { type App, createApp } from "./app.ts";
+import { type App, createApp, type RouteModule } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Config, ConfigError } from "./config/config.ts";
 import { loadMasterKey } from "./config/master-key.ts";
@@ -38,6 +38,7 @@ export async function assembleControlPlane(
   config: Config,
   logger: Logger,
   clock: Clock = systemClock,
+  extraRoutes: readonly RouteModule[] = [],
 ): Promise<AssembledControlPlane> {
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -81,6 +82,7 @@ export async function assembleControlPlane(
       clock,
       masterKey,
       isDraining: () => draining,
+      extraRoutes,
     });
     return {
       app,

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
 import postgres from "postgres";
+import type { RouteModule } from "../../control-plane/src/app.ts";
+import { requireTenant, tenantAuthOf } from "../../control-plane/src/auth/auth.middleware.ts";
+import { notFound } from "../../control-plane/src/http/errors.ts";
+import type { AppEnv } from "../../control-plane/src/http/observe.ts";
 import type { AssembledControlPlane } from "../../control-plane/src/runtime.ts";
+import { invitations } from "../../control-plane/src/tenants/tenants.tables.ts";
 import { assembleTestControlPlane } from "../support/app.ts";
 import { TestClient } from "../support/http-client.ts";
 import { requirePeer } from "../support/peers.ts";
@@ -12,6 +19,22 @@ import { createScratchDatabase, postgresHint, postgresReachable } from "../suppo
 // be exactly as they were.
 
 const XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "{{7*7}}"];
+
+/**
+ * A fixture route written the way a careless handler would be: it trusts row-level security
+ * alone to keep other tenants' rows out. Mounted like any domain's routes, so the fuzz below
+ * finds it in the route table by itself.
+ */
+const trustsPoliciesAlone: RouteModule = (deps) =>
+  new Hono<AppEnv>().get("/fixture/invitations/:invitationId", requireTenant(), async (c) => {
+    const id = c.req.param("invitationId");
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw notFound();
+    const rows = await deps.database.withTenant(tenantAuthOf(c).tenant.id, (tx) =>
+      tx.select({ email: invitations.email }).from(invitations).where(eq(invitations.id, id)),
+    );
+    if (rows.length === 0) throw notFound();
+    return c.json(rows);
+  });
 
 const havePostgres = requirePeer("PostgreSQL", await postgresReachable(), postgresHint);
 
@@ -78,14 +101,15 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
   beforeAll(async () => {
     const scratch = await createScratchDatabase();
     drop = scratch.drop;
-    cp = await assembleTestControlPlane({ DATABASE_URL: scratch.url });
+    cp = await assembleTestControlPlane({ DATABASE_URL: scratch.url }, undefined, [trustsPoliciesAlone]);
     owner = postgres(scratch.url, { max: 1, onnotice: () => {} });
     await signUp(a, "isp-a", `ISP A ${XSS[0]}`, `Owner ${XSS[1]}`);
     await signUp(b, "isp-b", "ISP B", "Owner B");
     const [row] = await owner`select id::text from tenants where slug = 'isp-b'`;
     tenantB = row?.id as string;
     // Give B something of every kind the pages create: an invitation, a second session.
-    await b.post("/team/invitations", { email: "tech@isp-b.example", role: "technician" });
+    const invited = await b.post("/team/invite", { email: "tech@isp-b.example", role: "technician" });
+    if (invited.status >= 400) throw new Error(`inviting into B answered ${invited.status}`);
     await new TestClient((r) => cp.app.fetch(r)).post("/login", {
       email: "owner@isp-b.example",
       password: "a long enough password",
@@ -97,10 +121,10 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
     await drop?.();
   });
 
-  test("every route with a parameter answers 404 to B's identifiers, and B is untouched", async () => {
+  /** Every route with a parameter, called as A with each of B's identifiers; what did not answer 404. */
+  async function crossTenantAnswers(): Promise<string[]> {
     const ids = await idsOfB();
     expect(ids).toContain(tenantB);
-    const before = await snapshotOfB();
     const routes = cp.app.routes.filter((r) => r.method !== "ALL" && r.path.includes("/:"));
     expect(routes.length).toBeGreaterThan(0);
     const wrong: string[] = [];
@@ -126,7 +150,12 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
         }
       }
     }
-    expect(wrong).toEqual([]);
+    return wrong;
+  }
+
+  test("every route with a parameter answers 404 to B's identifiers, and B is untouched", async () => {
+    const before = await snapshotOfB();
+    expect(await crossTenantAnswers()).toEqual([]);
     expect(await snapshotOfB()).toBe(before);
   });
 
@@ -141,5 +170,13 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
     expect(unescaped).toEqual([]);
     // The payload did reach the pages (escaped), so this test is not vacuous.
     expect(await (await a.get("/app")).text()).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+
+  // Runs last: it breaks B's isolation on purpose.
+  test("fixture: with the invitations policy widened, the fuzz reports the leak", async () => {
+    await owner`drop policy tenant_isolation on invitations`;
+    await owner`create policy tenant_isolation on invitations using (true) with check (true)`;
+    const wrong = await crossTenantAnswers();
+    expect(wrong.filter((w) => w.startsWith("GET /fixture/invitations/:invitationId "))).not.toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ import { requestPasswordReset, resetPassword, resetTokenUsable } from "./passwor
 type Ctx = Context<AppEnv>;
 
 /** Who passed `requireSignedIn` (auth.middleware's `authOf` wants a narrower context type). */
-function signedInAuth(c: Ctx) {
+function authOf(c: Ctx) {
   const auth = c.get("auth");
   if (!auth) throw new AppError("unauthenticated", 401, "Sign in first.");
   return auth;
@@ -197,7 +197,7 @@ export function accountsRoutes(deps: RouteDeps) {
   });
 
   app.get("/tenants", requireSignedIn(), async (c) => {
-    const auth = signedInAuth(c);
+    const auth = authOf(c);
     const places = await listPlaces(deps, auth.user.id);
     return page(
       c,
@@ -211,7 +211,7 @@ export function accountsRoutes(deps: RouteDeps) {
   });
 
   app.post("/tenants/:tenantId/choose", requireSignedIn(), async (c) => {
-    const auth = signedInAuth(c);
+    const auth = authOf(c);
     const tenantId = z.uuid().safeParse(c.req.param("tenantId"));
     if (!tenantId.success) throw notFound("ISP");
     await chooseTenant(deps, { userId: auth.user.id, sessionId: auth.session.id }, tenantId.data, c.get("meta"));

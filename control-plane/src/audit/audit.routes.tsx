@@ -2,12 +2,12 @@ import { translator } from "@kilusi/web/i18n/i18n.ts";
 import { AuditPage } from "@kilusi/web/pages/audit/audit-page.tsx";
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireTenant } from "../auth/auth.middleware.ts";
+import { requireTenant, tenantAuthOf } from "../auth/auth.middleware.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
+import { frameOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { fieldErrors } from "../team/form-errors.ts";
-import { frameOf, tenantAuth } from "../team/frame.ts";
 import { isUuid } from "../team/team.schemas.ts";
 import { type AuditFilter, listAudit, listAuditActors, nextDay, startOfDayIn } from "./audit.usecases.ts";
 
@@ -34,7 +34,7 @@ export function auditRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
 
   app.get("/audit", requireTenant("audit.view"), async (c) => {
-    const auth = tenantAuth(c);
+    const auth = tenantAuthOf(c);
     const t = translator(localeOf(c));
     const raw = c.req.query();
     const shown = { action: raw.action, actor: raw.actor, from: raw.from, to: raw.to };

@@ -80,7 +80,8 @@ function redirectTo(c: Context, location: string): Response {
     c.header("HX-Redirect", location);
     return c.body(null, 204);
   }
-  if ((c.req.header("accept") ?? "").includes("text/html") && c.req.method === "GET") return c.redirect(location, 303);
+  // A browser's form post after the session ended is sent to sign in too (303 turns it into a GET).
+  if ((c.req.header("accept") ?? "").includes("text/html")) return c.redirect(location, 303);
   throw new AppError("unauthenticated", 401, "Sign in first.");
 }
 
@@ -130,14 +131,14 @@ export const requirePlatformOperator = () =>
   });
 
 /** The auth of a request that passed one of the guards above. */
-export function authOf(c: Context<AuthEnv>): Auth {
-  const auth = c.get("auth");
+export function authOf<E extends AuthEnv>(c: Context<E>): Auth {
+  const auth = (c as unknown as Context<AuthEnv>).get("auth");
   if (!auth) throw new AppError("unauthenticated", 401, "Sign in first.");
   return auth;
 }
 
 /** The auth of a request that passed `requireTenant`: tenant and role are there. */
-export function tenantAuthOf(c: Context<AuthEnv>): Auth & { tenant: CurrentTenant; role: Role } {
+export function tenantAuthOf<E extends AuthEnv>(c: Context<E>): Auth & { tenant: CurrentTenant; role: Role } {
   const auth = authOf(c);
   if (!auth.tenant || !auth.role) throw new AppError("unauthenticated", 401, "Choose an ISP first.");
   return auth as Auth & { tenant: CurrentTenant; role: Role };

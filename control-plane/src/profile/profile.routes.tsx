@@ -1,14 +1,14 @@
 import { translator } from "@kilusi/web/i18n/i18n.ts";
 import { type ProfileNotice, ProfilePage, type ProfilePageProps } from "@kilusi/web/pages/profile/profile-page.tsx";
 import { type Context, Hono } from "hono";
-import { requireSignedIn } from "../auth/auth.middleware.ts";
+import { authOf, requireSignedIn } from "../auth/auth.middleware.ts";
 import { AppError } from "../http/errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
+import { frameOf, isHtmx } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { clearSessionCookie } from "../sessions/session-cookie.ts";
 import { fieldErrors, formStrings } from "../team/form-errors.ts";
-import { frameOf, isHtmx, signedInAuth } from "../team/frame.ts";
 import { detailsInput, passwordInput } from "./profile.schemas.ts";
 import {
   changeOwnPassword,
@@ -41,7 +41,7 @@ export function profileRoutes(deps: RouteDeps) {
   app.use("/profile/*", requireSignedIn());
 
   async function page(c: Context<AppEnv>, extra: Partial<ProfilePageProps> = {}) {
-    const auth = signedInAuth(c);
+    const auth = authOf(c);
     const profile = await loadProfile(deps, selfOf(c));
     return (
       <ProfilePage

@@ -5,12 +5,13 @@ import {
   type TwoFactorView,
 } from "@kilusi/web/pages/profile/two-factor-page.tsx";
 import { type Context, Hono } from "hono";
+import { authOf } from "../auth/auth.middleware.ts";
 import { AppError } from "../http/errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
+import { frameOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { formStrings } from "../team/form-errors.ts";
-import { frameOf, signedInAuth } from "../team/frame.ts";
 import { codeInput, disableInput } from "./profile.schemas.ts";
 import { selfOf } from "./self.ts";
 import {
@@ -40,7 +41,7 @@ export function twoFactorRoutes(deps: RouteDeps) {
     // The key and recovery codes are on this page: no cache may keep a copy.
     c.header("Cache-Control", "no-store");
     return c.html(
-      <TwoFactorPage frame={frameOf(c, deps.assets, signedInAuth(c), "/profile/2fa")} state={state} {...extra} />,
+      <TwoFactorPage frame={frameOf(c, deps.assets, authOf(c), "/profile/2fa")} state={state} {...extra} />,
       status,
     );
   }

@@ -2,13 +2,13 @@ import { translator } from "@kilusi/web/i18n/i18n.ts";
 import { SettingsPage, type SettingsPageProps } from "@kilusi/web/pages/settings/settings-page.tsx";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requireTenant } from "../auth/auth.middleware.ts";
+import { requireTenant, tenantAuthOf } from "../auth/auth.middleware.ts";
 import { AppError, notFound } from "../http/errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
+import { frameOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { fieldErrors, formStrings } from "../team/form-errors.ts";
-import { frameOf, tenantAuth } from "../team/frame.ts";
 import { LOGO_MAX_BYTES } from "./logo.ts";
 import { settingsInput, timeZones } from "./settings.schemas.ts";
 import { loadSettings, readLogo, replaceLogo, type SettingsActor, updateSettings } from "./settings.usecases.ts";
@@ -17,7 +17,7 @@ import { loadSettings, readLogo, replaceLogo, type SettingsActor, updateSettings
 const UPLOAD_LIMIT_BYTES = LOGO_MAX_BYTES + 64 * 1024;
 
 const actorOf = (c: Context<AppEnv>): SettingsActor => {
-  const auth = tenantAuth(c);
+  const auth = tenantAuthOf(c);
   return { userId: auth.user.id, tenantId: auth.tenant.id, role: auth.role };
 };
 
@@ -26,7 +26,7 @@ export function settingsRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
 
   async function page(c: Context<AppEnv>, extra: Partial<SettingsPageProps> = {}, status: 200 | 400 | 413 | 415 = 200) {
-    const auth = tenantAuth(c);
+    const auth = tenantAuthOf(c);
     const current = await loadSettings(deps, auth.tenant.id);
     return c.html(
       <SettingsPage
@@ -58,7 +58,7 @@ export function settingsRoutes(deps: RouteDeps) {
         currency: "settings.error.currency",
         locale: "settings.error.locale",
       });
-      const auth = tenantAuth(c);
+      const auth = tenantAuthOf(c);
       const values = {
         name: body.name ?? "",
         timeZone: body.timeZone ?? "",
@@ -103,7 +103,7 @@ export function settingsRoutes(deps: RouteDeps) {
 
   // Any member may see their ISP's logo (it belongs on their pages); nobody else may.
   app.get("/settings/logo", requireTenant(), async (c) => {
-    const logo = await readLogo(deps, tenantAuth(c).tenant.id);
+    const logo = await readLogo(deps, tenantAuthOf(c).tenant.id);
     if (!logo) throw notFound("logo");
     return c.body(logo.body as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": logo.contentType,

@@ -2,15 +2,15 @@ import { type MessageKey, type Translate, translator } from "@kilusi/web/i18n/i1
 import type { FieldErrors } from "@kilusi/web/pages/team/fields.tsx";
 import { MemberItem, type MemberView, TeamPage, type TeamPageProps } from "@kilusi/web/pages/team/team-page.tsx";
 import { type Context, Hono } from "hono";
-import { requireTenant } from "../auth/auth.middleware.ts";
+import { requireTenant, tenantAuthOf } from "../auth/auth.middleware.ts";
 import { can, canAssignRole } from "../auth/permissions.ts";
 import { AppError, notFound } from "../http/errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
+import { frameOf, isHtmx, originOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { type Role, roles } from "../tenants/tenants.tables.ts";
 import { fieldErrors, formStrings } from "./form-errors.ts";
-import { frameOf, isHtmx, originOf, tenantAuth } from "./frame.ts";
 import { invitationRoutes } from "./invitations.routes.tsx";
 import { inviteMember, revokeInvitation } from "./invitations.usecases.ts";
 import { invitableRoles, inviteInput, isUuid, roleInput } from "./team.schemas.ts";
@@ -23,7 +23,7 @@ import {
   type TeamActor,
 } from "./team.usecases.ts";
 
-type TeamAuth = ReturnType<typeof tenantAuth>;
+type TeamAuth = ReturnType<typeof tenantAuthOf>;
 const NOTICES = ["invited", "revoked", "role", "disabled", "enabled"] as const;
 
 const actorOf = (auth: TeamAuth): TeamActor => ({ userId: auth.user.id, tenantId: auth.tenant.id, role: auth.role });
@@ -73,11 +73,11 @@ export function teamRoutes(deps: RouteDeps) {
 
   app.get("/team", requireTenant("team.view"), async (c) => {
     const done = NOTICES.find((n) => n === c.req.query("done"));
-    return c.html(await page(c, tenantAuth(c), { notice: done }));
+    return c.html(await page(c, tenantAuthOf(c), { notice: done }));
   });
 
   app.post("/team/invite", requireTenant("team.manage"), async (c) => {
-    const auth = tenantAuth(c);
+    const auth = tenantAuthOf(c);
     const t = translator(localeOf(c));
     const body = formStrings(await c.req.parseBody());
     const values = { email: body.email, role: body.role };
@@ -108,7 +108,7 @@ export function teamRoutes(deps: RouteDeps) {
   const memberAction =
     (run: (c: Context<AppEnv>, actor: TeamActor, member: Member) => Promise<{ member: Member; done: string }>) =>
     async (c: Context<AppEnv>) => {
-      const auth = tenantAuth(c);
+      const auth = tenantAuthOf(c);
       const t = translator(localeOf(c));
       const userId = c.req.param("userId") ?? "";
       const member = isUuid(userId) ? await findMember(deps, actorOf(auth), userId) : null;
@@ -164,7 +164,7 @@ export function teamRoutes(deps: RouteDeps) {
   }
 
   app.post("/team/invitations/:invitationId/revoke", requireTenant("team.manage"), async (c) => {
-    const auth = tenantAuth(c);
+    const auth = tenantAuthOf(c);
     await revokeInvitation(deps, actorOf(auth), c.req.param("invitationId"), c.get("meta"));
     // htmx swaps the invitation's row for nothing: it is gone from the list.
     if (isHtmx(c)) return c.html("");

@@ -1,6 +1,6 @@
 import { type Translate, translator } from "../../i18n/i18n.ts";
+import { type Frame, FramedPage } from "../../layouts/framed-page.tsx";
 import { Field, type FieldErrors, Select } from "../team/fields.tsx";
-import { type Frame, FramedPage } from "../team/frame.tsx";
 
 export type AuditRowView = {
   id: number;

@@ -1,7 +1,7 @@
 import { type Translate, translator } from "../../i18n/i18n.ts";
+import { type Frame, FramedPage, Notice } from "../../layouts/framed-page.tsx";
 import { Field, type FieldErrors, FormError } from "../team/fields.tsx";
 import { formatDateTime } from "../team/format.ts";
-import { type Frame, FramedPage, Notice } from "../team/frame.tsx";
 
 export type SessionView = {
   id: string;

@@ -1,6 +1,6 @@
 import { localeNames, translator } from "../../i18n/i18n.ts";
+import { type Frame, FramedPage, Notice } from "../../layouts/framed-page.tsx";
 import { Checkbox, Field, FieldError, type FieldErrors, Select } from "../team/fields.tsx";
-import { type Frame, FramedPage, Notice } from "../team/frame.tsx";
 
 export type SettingsValues = {
   name: string;

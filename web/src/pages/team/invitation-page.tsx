@@ -1,9 +1,9 @@
 import type { AssetUrls } from "../../assets.ts";
 import { type Locale, translator } from "../../i18n/i18n.ts";
+import { Notice } from "../../layouts/framed-page.tsx";
 import { PublicLayout } from "../../layouts/public-layout.tsx";
 import { Field, type FieldErrors, FormError } from "./fields.tsx";
 import type { RoleName } from "./format.ts";
-import { Notice } from "./frame.tsx";
 
 export type InvitationPageProps = {
   locale: Locale;

@@ -1,7 +1,7 @@
 import { type Translate, translator } from "../../i18n/i18n.ts";
+import { type Frame, FramedPage, Notice } from "../../layouts/framed-page.tsx";
 import { Field, type FieldErrors, FormError, Select } from "./fields.tsx";
 import { formatDateTime, type RoleName } from "./format.ts";
-import { type Frame, FramedPage, Notice } from "./frame.tsx";
 
 export type MemberView = {
   userId: string;

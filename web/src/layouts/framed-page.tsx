@@ -1,9 +1,9 @@
 import type { Child } from "hono/jsx";
-import type { AssetUrls } from "../../assets.ts";
-import type { NavItem } from "../../components/nav-list.tsx";
-import type { Locale } from "../../i18n/i18n.ts";
-import { AppShell } from "../../layouts/app-shell.tsx";
-import { AccountMenu } from "../accounts/account-menu.tsx";
+import type { AssetUrls } from "../assets.ts";
+import type { NavItem } from "../components/nav-list.tsx";
+import type { Locale } from "../i18n/i18n.ts";
+import { AccountMenu } from "../pages/accounts/account-menu.tsx";
+import { AppShell } from "./app-shell.tsx";
 
 /**
  * What every signed-in page of the team, profile, settings and audit areas needs from the

@@ -1,11 +1,10 @@
 import type { AssetUrls } from "@kilusi/web/assets.ts";
 import { appNavItems } from "@kilusi/web/layouts/app-shell.tsx";
-import type { Frame } from "@kilusi/web/pages/team/frame.tsx";
+import type { Frame } from "@kilusi/web/layouts/framed-page.tsx";
 import type { Context } from "hono";
-import { type Auth, type AuthEnv, authOf, tenantAuthOf } from "../auth/auth.middleware.ts";
+import type { Auth } from "../auth/auth.middleware.ts";
 import { navAreasFor } from "../auth/navigation.ts";
-import { localeOf } from "../http/locale.ts";
-import type { AppEnv } from "../http/observe.ts";
+import { localeOf } from "./locale.ts";
 
 /** The signed-in frame of a page: menu items from the role's permissions, never from the view. */
 export function frameOf(c: Context, assets: AssetUrls, auth: Auth, path: string): Frame {
@@ -28,9 +27,3 @@ export function isHtmx(c: Context): boolean {
 export function originOf(c: Context, publicUrl: string | undefined): string {
   return publicUrl ? new URL(publicUrl).origin : new URL(c.req.url).origin;
 }
-
-// auth.middleware's helpers take a Context of the auth middleware's own, narrower env.
-/** The auth of a request that passed `requireSignedIn`. */
-export const signedInAuth = (c: Context<AppEnv>): Auth => authOf(c as unknown as Context<AuthEnv>);
-/** The auth of a request that passed `requireTenant`: tenant and role are there. */
-export const tenantAuth = (c: Context<AppEnv>) => tenantAuthOf(c as unknown as Context<AuthEnv>);
