@@ -3,6 +3,7 @@ import { type App, createApp, type RouteModule } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { type Config, ConfigError } from "./config/config.ts";
 import { loadMasterKey } from "./config/master-key.ts";
+import { createSecretBox, type SecretBox } from "./crypto/secret-box.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { appRolePassword } from "./db/migrations.ts";
 import { type DemoLogin, ensureDemoTenant } from "./demo/demo.ts";
@@ -16,6 +17,8 @@ export interface AssembledControlPlane {
   app: App;
   logger: Logger;
   database: Database;
+  /** Seals and opens secrets at rest with this deployment's master key (the CLI and tests). */
+  secretBox(purpose: string): SecretBox;
   /** From now on /readyz answers 503, so load balancers stop sending new requests. */
   drain(): void;
   close(): Promise<void>;
@@ -88,6 +91,7 @@ export async function assembleControlPlane(
       app,
       logger,
       database,
+      secretBox: (purpose) => createSecretBox(masterKey, purpose),
       drain: () => {
         draining = true;
       },

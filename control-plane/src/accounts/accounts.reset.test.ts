@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { translator } from "@kilusi/web/i18n/i18n.ts";
 import { assembleTestControlPlane } from "../../../tests/support/app.ts";
 import type { TestClient } from "../../../tests/support/http-client.ts";
+import { parseConfig } from "../config/config.ts";
 import { devOutboxRoutes } from "../notifications/dev-outbox.routes.tsx";
 import { enqueueNotification } from "../notifications/outbox.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
@@ -155,7 +156,7 @@ describe("development outbox", () => {
     const b = await signUp(cp);
     const recipient = `tenant-only-${crypto.randomUUID()}@example.test`;
     await cp.database.withTenant(a.tenantId, (tx) =>
-      enqueueNotification(tx, { tenantId: a.tenantId, recipient, template: "invitation", params: { isp: "A" } }),
+      enqueueNotification(tx, cp, { tenantId: a.tenantId, recipient, template: "invitation", params: { isp: "A" } }),
     );
     const seenBy = async (browser: TestClient) =>
       (await (await browser.get("/dev/notifications")).text()).includes(recipient);
@@ -165,14 +166,26 @@ describe("development outbox", () => {
     expect(sessionCookie(a.browser)).toBeString();
   });
 
-  test("does not exist outside development", async () => {
-    for (const env of ["production", "test"] as const) {
+  test("does not exist outside development on a loopback address", async () => {
+    const key = Buffer.alloc(32, 1).toString("base64");
+    const cases: [Record<string, string>, boolean][] = [
+      [{}, true],
+      [{ HOST: "::1" }, true],
+      [{ NODE_ENV: "production", APP_MASTER_KEY: key }, false],
+      [{ NODE_ENV: "test" }, false],
+      // A server that forgot NODE_ENV but listens on the network does not show secrets.
+      [{ HOST: "0.0.0.0" }, false],
+      [{ HOST: "192.168.1.10" }, false],
+    ];
+    for (const [env, shown] of cases) {
       const routes = devOutboxRoutes({
-        config: { env } as never,
+        config: parseConfig(env),
         database: cp.database,
+        secretBox: cp.secretBox,
         assets: { css: "/a.css", htmx: "/h.js" },
       });
-      expect((await routes.request("/dev/notifications")).status).toBe(404);
+      const res = await routes.request("/dev/notifications");
+      expect({ env, status: res.status === 404 ? 404 : "shown" }).toEqual({ env, status: shown ? "shown" : 404 });
     }
   });
 });

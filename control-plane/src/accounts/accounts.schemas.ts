@@ -52,7 +52,5 @@ export const loginInput = z.object({
   password: z.string().max(PASSWORD_MAX),
 });
 
-export const changePasswordInput = z.object({ current: z.string().max(PASSWORD_MAX), next: password });
-
 export const resetRequestInput = z.object({ email: z.string().trim().toLowerCase().max(254) });
 export const resetInput = z.object({ token: z.string().max(200), password });

@@ -5,12 +5,10 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../http/errors.ts";
-import { enqueueNotification } from "../notifications/outbox.ts";
 import type { LoginThrottle, RateLimiter } from "../rate-limits/rate-limits.ts";
 import {
   createSession,
   invalidateSession,
-  invalidateUserSessions,
   markTwoFactorVerified,
   type SessionPolicy,
   selectTenant as setSessionTenant,
@@ -273,41 +271,6 @@ export async function logout(
       action: "session.ended",
       entityType: "user",
       entityId: auth.userId,
-    });
-  });
-}
-
-/** A new password ends every other session of the person, and they are told about it. */
-export async function changePassword(
-  deps: Pick<AccountsDeps, "database" | "clock">,
-  auth: { userId: string; sessionId: string },
-  input: { current: string; next: string },
-  meta: RequestMeta,
-): Promise<void> {
-  const [user] = await deps.database.withoutTenant((tx) => tx.select().from(users).where(eq(users.id, auth.userId)));
-  if (!user || !(await verifyPassword(input.current, user.passwordHash))) {
-    throw new AppError("invalid_credentials", 400, "The current password is not right.", { field: "current" });
-  }
-  const passwordHash = await hashPassword(input.next);
-  await deps.database.withoutTenant(async (tx) => {
-    await tx
-      .update(users)
-      .set({ passwordHash, passwordChangedAt: deps.clock.now(), updatedAt: deps.clock.now() })
-      .where(eq(users.id, auth.userId));
-    const ended = await invalidateUserSessions(tx, auth.userId, auth.sessionId);
-    await audit(tx, meta, {
-      tenantId: null,
-      actorUserId: auth.userId,
-      action: "user.password_changed",
-      entityType: "user",
-      entityId: auth.userId,
-      after: { otherSessionsEnded: ended },
-    });
-    await enqueueNotification(tx, {
-      tenantId: null,
-      recipient: user.email,
-      template: "password_changed",
-      params: { name: user.name },
     });
   });
 }

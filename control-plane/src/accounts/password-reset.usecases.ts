@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import { hashSecret, randomToken, secretMatches } from "../crypto/tokens.ts";
 import type { Tx } from "../db/database.ts";
 import { AppError } from "../http/errors.ts";
-import { enqueueNotification } from "../notifications/outbox.ts";
+import { enqueueNotification, type Sealing } from "../notifications/outbox.ts";
 import { invalidateUserSessions } from "../sessions/sessions.ts";
 import { passwordResets, users } from "./accounts.tables.ts";
 import { type AccountsDeps, enforceLimit } from "./accounts.usecases.ts";
@@ -22,7 +22,7 @@ export const RESET_LIMIT = { limit: 5, windowSeconds: 3600 } as const;
  * when it has one is a single-use link (1 h) queued for delivery.
  */
 export async function requestPasswordReset(
-  deps: Pick<AccountsDeps, "database" | "clock" | "limiter">,
+  deps: Pick<AccountsDeps, "database" | "clock" | "limiter"> & Sealing,
   input: { email: string; origin: string },
   meta: RequestMeta,
 ): Promise<void> {
@@ -38,11 +38,12 @@ export async function requestPasswordReset(
       secretHash: hashSecret(secret),
       expiresAt: new Date(deps.clock.now().getTime() + RESET_TTL_MS),
     });
-    await enqueueNotification(tx, {
+    await enqueueNotification(tx, deps, {
       tenantId: null,
       recipient: user.email,
       template: "password_reset",
-      params: { name: user.name, link: `${input.origin}/reset/${id}.${secret}` },
+      params: { name: user.name },
+      secrets: { link: `${input.origin}/reset/${id}.${secret}` },
     });
     await audit(tx, meta, {
       tenantId: null,

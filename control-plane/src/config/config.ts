@@ -110,6 +110,11 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   env: Env["NODE_ENV"];
+  /**
+   * Development helpers that show secrets (the notification log page): only in development
+   * and only on a loopback address, so a production box that forgot NODE_ENV does not serve them.
+   */
+  devTools: boolean;
   http: { host: string; port: number; publicUrl: string | undefined };
   dataDir: string;
   logLevel: Env["LOG_LEVEL"];
@@ -185,6 +190,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   }
   return {
     env: e.NODE_ENV,
+    devTools: e.NODE_ENV === "development" && isLoopback(e.HOST),
     http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL },
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
@@ -226,4 +232,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     trustedProxies: e.TRUSTED_PROXIES,
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

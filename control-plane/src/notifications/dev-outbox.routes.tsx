@@ -1,11 +1,12 @@
 import { type DevNotification, DevOutboxPage } from "@kilusi/web/pages/notifications/dev-outbox.tsx";
 import { desc } from "drizzle-orm";
 import { Hono } from "hono";
-import type { Database, Tx } from "../db/database.ts";
+import type { Tx } from "../db/database.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { notificationOutbox } from "./notifications.tables.ts";
+import { notificationParams, type Sealing } from "./outbox.ts";
 
 const SHOWN = 100;
 
@@ -18,6 +19,7 @@ const newest = (tx: Tx) =>
       template: notificationOutbox.template,
       status: notificationOutbox.status,
       params: notificationOutbox.params,
+      sealedParams: notificationOutbox.sealedParams,
     })
     .from(notificationOutbox)
     .orderBy(desc(notificationOutbox.createdAt))
@@ -27,27 +29,30 @@ const newest = (tx: Tx) =>
  * The messages of the log channel: those outside any tenant (password resets) and, for a
  * signed-in person, those of their current tenant. Row-level security draws both lines.
  */
-async function devNotifications(database: Database, tenantId: string | null): Promise<DevNotification[]> {
-  const global = await database.withoutTenant(newest);
-  const own = tenantId ? await database.withTenant(tenantId, newest) : [];
+async function devNotifications(
+  deps: Pick<RouteDeps, "database"> & Sealing,
+  tenantId: string | null,
+): Promise<DevNotification[]> {
+  const global = await deps.database.withoutTenant(newest);
+  const own = tenantId ? await deps.database.withTenant(tenantId, newest) : [];
   return [...global, ...own]
-    .map((row) => ({ ...row, params: (row.params ?? {}) as Record<string, unknown> }))
+    .map(({ sealedParams, ...row }) => ({ ...row, params: notificationParams(deps, { ...row, sealedParams }) }))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, SHOWN);
 }
 
 /**
  * DESIGN §7: in development, messages are not delivered but shown here, so a developer can
- * follow a reset link. Outside development the page does not exist (404); it shows secrets.
+ * follow a reset link. Elsewhere (`config.devTools` off) the page does not exist (404); it shows secrets.
  */
-export function devOutboxRoutes(deps: Pick<RouteDeps, "config" | "database" | "assets">) {
+export function devOutboxRoutes(deps: Pick<RouteDeps, "config" | "database" | "assets" | "secretBox">) {
   const app = new Hono<AppEnv>();
-  if (deps.config.env !== "development") return app;
+  if (!deps.config.devTools) return app;
 
   app.get("/dev/notifications", async (c) => {
     const auth = c.get("auth");
     const verified = auth && (!auth.user.totpEnabled || auth.session.twoFactorVerified);
-    const rows = await devNotifications(deps.database, verified ? (auth.tenant?.id ?? null) : null);
+    const rows = await devNotifications(deps, verified ? (auth.tenant?.id ?? null) : null);
     c.header("Cache-Control", "no-store");
     return c.html(<DevOutboxPage locale={localeOf(c)} assets={deps.assets} rows={rows} />);
   });

@@ -14,8 +14,10 @@ export const notificationOutbox = pgTable(
     channel: text("channel").notNull(),
     recipient: text("recipient").notNull(),
     template: text("template").notNull(),
-    /** Template parameters; secrets such as reset links are here, so the table is never logged. */
+    /** Template parameters without secrets. */
     params: jsonb("params").notNull(),
+    /** Parameters that open something (reset and invitation links), sealed (outbox.ts). */
+    sealedParams: text("sealed_params"),
     status: text("status", { enum: ["pending", "sent", "failed"] })
       .notNull()
       .default("pending"),

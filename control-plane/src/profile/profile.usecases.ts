@@ -6,14 +6,14 @@ import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
 import { AppError, notFound } from "../http/errors.ts";
-import { enqueueNotification } from "../notifications/outbox.ts";
+import { enqueueNotification, type Sealing } from "../notifications/outbox.ts";
 import type { LoginThrottle } from "../rate-limits/rate-limits.ts";
 import { sessions } from "../sessions/sessions.tables.ts";
 import { invalidateUserSessions, listUserSessions } from "../sessions/sessions.ts";
 import { memberships, tenants } from "../tenants/tenants.tables.ts";
 import type { DetailsInput } from "./profile.schemas.ts";
 
-export interface ProfileDeps {
+export interface ProfileDeps extends Sealing {
   database: Database;
   clock: Clock;
   throttle: LoginThrottle;
@@ -114,7 +114,7 @@ export async function changeOwnPassword(
       entityId: self.userId,
       after: { otherSessionsEnded: ended },
     });
-    await enqueueNotification(tx, {
+    await enqueueNotification(tx, deps, {
       tenantId: null,
       recipient: user.email,
       template: "password_changed",

@@ -8,7 +8,7 @@ import { hashSecret, randomToken, secretMatches } from "../crypto/tokens.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../http/errors.ts";
-import { enqueueNotification } from "../notifications/outbox.ts";
+import { enqueueNotification, type Sealing } from "../notifications/outbox.ts";
 import type { RateLimiter } from "../rate-limits/rate-limits.ts";
 import { createSession, type SessionPolicy, selectTenant } from "../sessions/sessions.ts";
 import { invitations, memberships, type Role, tenants } from "../tenants/tenants.tables.ts";
@@ -20,7 +20,7 @@ export const INVITATION_TTL_MS = 72 * 60 * 60_000;
 /** Invitations one tenant may send per hour: plenty for a team, too few to spam with. */
 export const INVITATIONS_PER_HOUR = 100;
 
-export interface InvitationDeps {
+export interface InvitationDeps extends Sealing {
   database: Database;
   clock: Clock;
   limiter: RateLimiter;
@@ -84,15 +84,12 @@ export async function inviteMember(
       expiresAt,
       createdAt: now,
     });
-    await enqueueNotification(tx, {
+    await enqueueNotification(tx, deps, {
       tenantId: actor.tenantId,
       recipient: input.email,
       template: "invitation",
-      params: {
-        link: `${input.origin}/invitations/${actor.tenantId}/${id}.${secret}`,
-        ispName: tenant?.name ?? "",
-        role: input.role,
-      },
+      params: { ispName: tenant?.name ?? "", role: input.role },
+      secrets: { link: `${input.origin}/invitations/${actor.tenantId}/${id}.${secret}` },
     });
     await audit(tx, meta, {
       tenantId: actor.tenantId,

@@ -8,6 +8,7 @@ import type { TestClient } from "../../../tests/support/http-client.ts";
 import { browserAt, PASSWORD, personByEmail } from "../accounts/accounts.testing.ts";
 import type { Clock } from "../clock.ts";
 import { notificationOutbox } from "../notifications/notifications.tables.ts";
+import { notificationParams } from "../notifications/outbox.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
 
 /** Text a hostile person types into every field we accept. */
@@ -42,12 +43,16 @@ export const uniqueEmail = (prefix = "staf") => `${prefix}-${Date.now().toString
 export async function invitationLink(cp: AssembledControlPlane, tenantId: string, email: string): Promise<string> {
   const [row] = await cp.database.withTenant(tenantId, (tx) =>
     tx
-      .select({ params: notificationOutbox.params })
+      .select({
+        id: notificationOutbox.id,
+        params: notificationOutbox.params,
+        sealedParams: notificationOutbox.sealedParams,
+      })
       .from(notificationOutbox)
       .where(and(eq(notificationOutbox.recipient, email), eq(notificationOutbox.template, "invitation")))
       .orderBy(desc(notificationOutbox.createdAt)),
   );
-  const link = (row?.params as { link?: string } | undefined)?.link;
+  const link = row ? notificationParams(cp, row).link : undefined;
   if (!link) throw new Error(`no invitation for ${email}`);
   return link;
 }
