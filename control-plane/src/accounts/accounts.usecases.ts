@@ -118,16 +118,15 @@ export async function login(
 ): Promise<SignedIn> {
   const ip = meta.ip ?? "unknown";
   const key = deps.throttle.accountKey(input.email);
-  const gate = await deps.throttle.check(key, ip);
+  const gate = await deps.throttle.attempt(key, ip);
   if (!gate.allowed) throw rateLimited(gate.retryAfterSeconds);
   if (gate.delayMs > 0) await Bun.sleep(gate.delayMs);
 
+  // The attempt already counts as a failure; it is forgiven below only when the password is right.
   const [user] = await deps.database.withoutTenant((tx) => tx.select().from(users).where(eq(users.email, input.email)));
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
-  if (!user || !passwordOk || user.status !== "active") {
-    await deps.throttle.recordFailure(key, ip);
-    throw invalidCredentials();
-  }
+  if (!user || !passwordOk || user.status !== "active") throw invalidCredentials();
+  await deps.throttle.forgive(gate.attemptId);
   const needsSecondFactor = user.totpEnabledAt !== null;
   // With a second factor the failures stay until it passes: a known password must not buy a
   // fresh batch of code guesses on every sign-in.
@@ -171,7 +170,7 @@ export async function verifySecondFactor(
 ): Promise<void> {
   const ip = meta.ip ?? "unknown";
   const key = deps.throttle.accountKey(auth.email);
-  const gate = await deps.throttle.check(key, ip);
+  const gate = await deps.throttle.attempt(key, ip);
   if (!gate.allowed) throw rateLimited(gate.retryAfterSeconds);
   if (gate.delayMs > 0) await Bun.sleep(gate.delayMs);
   const code = input.code.replace(/\s/g, "");
@@ -204,7 +203,6 @@ export async function verifySecondFactor(
   });
 
   if (!method) {
-    await deps.throttle.recordFailure(key, ip);
     await deps.database.withoutTenant((tx) =>
       audit(tx, meta, {
         tenantId: null,
@@ -216,6 +214,7 @@ export async function verifySecondFactor(
     );
     throw invalidCode();
   }
+  await deps.throttle.forgive(gate.attemptId);
   await deps.throttle.clearFailures(key, ip);
 }
 

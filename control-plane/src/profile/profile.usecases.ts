@@ -88,16 +88,14 @@ export async function changeOwnPassword(
   if (!user) throw notFound("person");
   const key = deps.throttle.accountKey(user.email);
   const ip = meta.ip ?? "unknown";
-  const gate = await deps.throttle.check(key, ip);
+  const gate = await deps.throttle.attempt(key, ip);
   if (!gate.allowed) {
     throw new AppError("rate_limited", 429, "Too many attempts. Wait a little and try again.", {
       retryAfterSeconds: gate.retryAfterSeconds,
     });
   }
-  if (!(await verifyPassword(input.current, user.passwordHash))) {
-    await deps.throttle.recordFailure(key, ip);
-    throw wrongPassword();
-  }
+  if (!(await verifyPassword(input.current, user.passwordHash))) throw wrongPassword();
+  await deps.throttle.forgive(gate.attemptId);
   const passwordHash = await hashPassword(input.next);
   return deps.database.withoutTenant(async (tx) => {
     const now = deps.clock.now();

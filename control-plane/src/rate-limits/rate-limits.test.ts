@@ -8,6 +8,7 @@ import { loginFailures, rateLimitCounters } from "./rate-limits.tables.ts";
 import {
   createLoginThrottle,
   createRateLimiter,
+  type LoginAttempt,
   type LoginGate,
   type LoginThrottle,
   loginAccountKey,
@@ -36,6 +37,19 @@ function manualClock(start: string) {
 }
 
 const freshKey = () => loginAccountKey(`${crypto.randomUUID()}@example.com`);
+
+/** A failed sign-in: an attempt that is allowed and never forgiven. */
+async function fail(throttle: LoginThrottle, key: string, ip: string) {
+  const attempt = await throttle.attempt(key, ip);
+  if (!attempt.allowed) throw new Error(`attempt ${key} from ${ip} was refused`);
+}
+
+/** The answer of an attempt, without the id of its reservation. */
+function gateOf(attempt: LoginAttempt): LoginGate {
+  if (!attempt.allowed) return attempt;
+  const { attemptId: _, ...gate } = attempt;
+  return gate;
+}
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -83,8 +97,7 @@ describe("login throttle", () => {
     const key = freshKey();
     const answers: LoginGate[] = [];
     for (let i = 0; i < 6; i++) {
-      answers.push(await throttle.check(key, "198.51.100.1"));
-      if (answers.at(-1)?.allowed) await throttle.recordFailure(key, "198.51.100.1");
+      answers.push(gateOf(await throttle.attempt(key, "198.51.100.1")));
       clock.advance(MIN);
     }
     expect(answers).toEqual([
@@ -103,7 +116,7 @@ describe("login throttle", () => {
     const key = freshKey();
     const start = clock.at;
     for (let i = 0; i < 5; i++) {
-      await throttle.recordFailure(key, "198.51.100.2");
+      await fail(throttle, key, "198.51.100.2");
       clock.advance(MIN);
     }
     clock.set(start + 15 * MIN - 1);
@@ -116,7 +129,7 @@ describe("login throttle", () => {
   test("failures 16 minutes old no longer count", async () => {
     freshHour();
     const key = freshKey();
-    for (let i = 0; i < 5; i++) await throttle.recordFailure(key, "198.51.100.3");
+    for (let i = 0; i < 5; i++) await fail(throttle, key, "198.51.100.3");
     clock.advance(14 * MIN);
     expect(await throttle.check(key, "198.51.100.3")).toEqual({ allowed: false, retryAfterSeconds: 60 });
     clock.advance(2 * MIN);
@@ -126,7 +139,7 @@ describe("login throttle", () => {
   test("the per-pair limit does not stop the same account from another address (but the delay is per account)", async () => {
     freshHour();
     const key = freshKey();
-    for (let i = 0; i < 5; i++) await throttle.recordFailure(key, "198.51.100.4");
+    for (let i = 0; i < 5; i++) await fail(throttle, key, "198.51.100.4");
     expect((await throttle.check(key, "198.51.100.4")).allowed).toBe(false);
     expect(await throttle.check(key, "203.0.113.9")).toEqual({ allowed: true, delayMs: 2000 });
     // Nor another account from the same address.
@@ -143,7 +156,7 @@ describe("login throttle", () => {
       if (i === 99) {
         expect(await throttle.check(key, "192.0.2.200")).toEqual({ allowed: true, delayMs: 4000 });
       }
-      await throttle.recordFailure(key, `192.0.2.${i % 25}`);
+      await fail(throttle, key, `192.0.2.${i % 25}`);
     }
     clock.set(start + 50 * MIN);
     expect(await throttle.check(key, "192.0.2.200")).toEqual({ allowed: false, retryAfterSeconds: 600 });
@@ -157,9 +170,9 @@ describe("login throttle", () => {
     freshHour();
     const key = freshKey();
     const start = clock.at;
-    for (let i = 0; i < 95; i++) await throttle.recordFailure(key, `192.0.2.${i % 20}`);
+    for (let i = 0; i < 95; i++) await fail(throttle, key, `192.0.2.${i % 20}`);
     clock.set(start + 50 * MIN);
-    for (let i = 0; i < 5; i++) await throttle.recordFailure(key, "198.51.100.5");
+    for (let i = 0; i < 5; i++) await fail(throttle, key, "198.51.100.5");
     // Pair: 15 min to go; account: the failures of `start` leave the hour in 10 min.
     expect(await throttle.check(key, "198.51.100.5")).toEqual({ allowed: false, retryAfterSeconds: 900 });
     expect(await throttle.check(key, "198.51.100.6")).toEqual({ allowed: false, retryAfterSeconds: 600 });
@@ -170,10 +183,10 @@ describe("login throttle", () => {
     const key = freshKey();
     const other = freshKey();
     for (let i = 0; i < 5; i++) {
-      await throttle.recordFailure(key, "198.51.100.7");
-      await throttle.recordFailure(other, "198.51.100.7");
+      await fail(throttle, key, "198.51.100.7");
+      await fail(throttle, other, "198.51.100.7");
     }
-    for (let i = 0; i < 3; i++) await throttle.recordFailure(key, "198.51.100.8");
+    for (let i = 0; i < 3; i++) await fail(throttle, key, "198.51.100.8");
     await throttle.clearFailures(key, "198.51.100.7");
     // Three failures from the other address remain for this account: 500 ms.
     expect(await throttle.check(key, "198.51.100.7")).toEqual({ allowed: true, delayMs: 500 });
@@ -196,9 +209,7 @@ describe("login throttle", () => {
       const answers: LoginGate[] = [];
       for (let i = 0; i < 7; i++) {
         clock.set(start + i * 20_000);
-        const gate = await throttle.check(key, ip);
-        answers.push(gate);
-        if (gate.allowed) await throttle.recordFailure(key, ip);
+        answers.push(gateOf(await throttle.attempt(key, ip)));
       }
       clock.set(start);
       return answers;
@@ -209,14 +220,37 @@ describe("login throttle", () => {
     expect(forKnown.map((g) => g.allowed)).toEqual([true, true, true, true, true, false, false]);
   });
 
-  test("recordFailure stores the clock's time, the key and the address", async () => {
+  test("an allowed attempt is stored at once with the clock's time, the key and the address", async () => {
     freshHour();
     const key = freshKey();
-    await throttle.recordFailure(key, "2001:db8::1");
+    await fail(throttle, key, "2001:db8::1");
     const rows = await t.database.withoutTenant((tx) =>
       tx.select().from(loginFailures).where(eq(loginFailures.accountKey, key)),
     );
     expect(rows.map((r) => ({ ip: r.ip, at: r.at.getTime() }))).toEqual([{ ip: "2001:db8::1", at: clock.at }]);
+  });
+});
+
+describe("login throttle under concurrency", () => {
+  test("twenty attempts at once from one address: exactly five are let through", async () => {
+    const clock = manualClock("2031-01-01T00:00:00Z");
+    const throttle = createLoginThrottle({ database: t.database, clock });
+    const key = freshKey();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => throttle.attempt(key, "198.51.100.20")));
+    expect(answers.filter((a) => a.allowed)).toHaveLength(5);
+    expect(answers.filter((a) => !a.allowed)).toHaveLength(15);
+  });
+
+  test("a forgiven attempt no longer counts; the others still do", async () => {
+    const clock = manualClock("2031-02-01T00:00:00Z");
+    const throttle = createLoginThrottle({ database: t.database, clock });
+    const key = freshKey();
+    for (let i = 0; i < 4; i++) await fail(throttle, key, "198.51.100.21");
+    const right = await throttle.attempt(key, "198.51.100.21");
+    if (!right.allowed) throw new Error("the fifth attempt was refused");
+    expect((await throttle.check(key, "198.51.100.21")).allowed).toBe(false);
+    await throttle.forgive(right.attemptId);
+    expect(await throttle.check(key, "198.51.100.21")).toEqual({ allowed: true, delayMs: 1000 });
   });
 });
 
@@ -226,9 +260,9 @@ describe("login throttle: pruning", () => {
     const clock = manualClock("2001-01-01T00:00:00Z");
     const throttle = createLoginThrottle({ database: t.database, clock });
     const key = freshKey();
-    await throttle.recordFailure(key, "198.51.100.11");
+    await fail(throttle, key, "198.51.100.11");
     clock.advance(30 * MIN);
-    await throttle.recordFailure(key, "198.51.100.11");
+    await fail(throttle, key, "198.51.100.11");
     clock.advance(40 * MIN);
     // A cutoff of "now" is clamped to an hour ago: the hourly cap still needs the younger row.
     expect(await throttle.prune(clock.now())).toBe(1);

@@ -2,7 +2,7 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
-import type { Database } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
 import { loginFailures, rateLimitCounters } from "./rate-limits.tables.ts";
 
@@ -18,12 +18,24 @@ export const LOGIN_LIMITS = {
 
 export type LoginGate = { allowed: true; delayMs: number } | { allowed: false; retryAfterSeconds: number };
 
+/** An allowed attempt already counts as a failure until `forgive` is called with its id. */
+export type LoginAttempt =
+  | { allowed: true; delayMs: number; attemptId: number }
+  | { allowed: false; retryAfterSeconds: number };
+
 export interface LoginThrottle {
   /** The key failures are counted under: the same for an address with or without an account. */
   accountKey(email: string): string;
-  /** Asked before the password is looked at; the caller sleeps `delayMs` when allowed. */
+  /** What the next attempt would be told, without counting it. */
   check(accountKey: string, ip: string): Promise<LoginGate>;
-  recordFailure(accountKey: string, ip: string): Promise<void>;
+  /**
+   * Asked before the password (or code) is looked at. When allowed, the attempt is recorded as a
+   * failure at once, under a per-account lock, so that requests sent in parallel cannot all pass
+   * the check before any failure is counted. The caller sleeps `delayMs`, verifies, and calls
+   * `forgive(attemptId)` only when the secret was right.
+   */
+  attempt(accountKey: string, ip: string): Promise<LoginAttempt>;
+  forgive(attemptId: number): Promise<void>;
   /** After a successful sign-in: forgets this account's failures from this address only. */
   clearFailures(accountKey: string, ip: string): Promise<void>;
   /** Deletes failures no rule can see any more; returns how many. */
@@ -48,19 +60,15 @@ export function loginDelayMs(recentFailures: number): number {
 
 export function createLoginThrottle({ database, clock }: { database: Database; clock: Clock }): LoginThrottle {
   const L = LOGIN_LIMITS;
-  return {
-    accountKey: loginAccountKey,
-
-    async check(accountKey, ip) {
-      const now = clock.now();
-      const since = (windowMs: number) => sql`${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
-      const secondsUntilGone = (windowMs: number) =>
-        sql`ceil(extract(epoch from "at" + ${`${windowMs} milliseconds`}::interval - ${now.toISOString()}::timestamptz))::int`;
-      // Sliding windows over the failure rows themselves, so every replica sees the same
-      // answer. The N-th newest failure inside a window is the one whose leaving brings the
-      // count under N: Retry-After is the time until then (ordered newest first, offset N-1).
-      const result = await database.withoutTenant((tx) =>
-        tx.execute(sql`
+  async function gateOf(tx: Tx, accountKey: string, ip: string): Promise<LoginGate> {
+    const now = clock.now();
+    const since = (windowMs: number) => sql`${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
+    const secondsUntilGone = (windowMs: number) =>
+      sql`ceil(extract(epoch from "at" + ${`${windowMs} milliseconds`}::interval - ${now.toISOString()}::timestamptz))::int`;
+    // Sliding windows over the failure rows themselves, so every replica sees the same
+    // answer. The N-th newest failure inside a window is the one whose leaving brings the
+    // count under N: Retry-After is the time until then (ordered newest first, offset N-1).
+    const result = await tx.execute(sql`
           with recent as (
             select ip, "at" from ${loginFailures}
             where account_key = ${accountKey} and "at" > ${since(L.accountWindowMs)}
@@ -71,17 +79,34 @@ export function createLoginThrottle({ database, clock }: { database: Database; c
                where ip = ${ip} and "at" > ${since(L.pairWindowMs)}
                order by "at" desc offset ${sql.raw(String(L.pairFailures - 1))} limit 1) as "pairRetry",
             (select ${secondsUntilGone(L.accountWindowMs)} from recent
-               order by "at" desc offset ${sql.raw(String(L.accountFailures - 1))} limit 1) as "accountRetry"`),
-      );
-      const row = rowsOf<{ accountRecent: number; pairRetry: number | null; accountRetry: number | null }>(result)[0];
-      const waits = [row?.pairRetry, row?.accountRetry].filter((s): s is number => s !== null && s !== undefined);
-      // At least a second: a failure that leaves the window within this second still counts now.
-      if (waits.length > 0) return { allowed: false, retryAfterSeconds: Math.max(1, ...waits) };
-      return { allowed: true, delayMs: loginDelayMs(row?.accountRecent ?? 0) };
-    },
+               order by "at" desc offset ${sql.raw(String(L.accountFailures - 1))} limit 1) as "accountRetry"`);
+    const row = rowsOf<{ accountRecent: number; pairRetry: number | null; accountRetry: number | null }>(result)[0];
+    const waits = [row?.pairRetry, row?.accountRetry].filter((s): s is number => s !== null && s !== undefined);
+    // At least a second: a failure that leaves the window within this second still counts now.
+    if (waits.length > 0) return { allowed: false, retryAfterSeconds: Math.max(1, ...waits) };
+    return { allowed: true, delayMs: loginDelayMs(row?.accountRecent ?? 0) };
+  }
 
-    async recordFailure(accountKey, ip) {
-      await database.withoutTenant((tx) => tx.insert(loginFailures).values({ accountKey, ip, at: clock.now() }));
+  return {
+    accountKey: loginAccountKey,
+
+    check: (accountKey, ip) => database.withoutTenant((tx) => gateOf(tx, accountKey, ip)),
+
+    attempt: (accountKey, ip) =>
+      database.withoutTenant(async (tx): Promise<LoginAttempt> => {
+        // One sign-in at a time per account across every replica; released at commit.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`login:${accountKey}`}, 0))`);
+        const gate = await gateOf(tx, accountKey, ip);
+        if (!gate.allowed) return gate;
+        const [row] = await tx
+          .insert(loginFailures)
+          .values({ accountKey, ip, at: clock.now() })
+          .returning({ id: loginFailures.id });
+        return { ...gate, attemptId: Number(row?.id) };
+      }),
+
+    async forgive(attemptId) {
+      await database.withoutTenant((tx) => tx.delete(loginFailures).where(eq(loginFailures.id, attemptId)));
     },
 
     async clearFailures(accountKey, ip) {
