@@ -41,7 +41,7 @@ describe.skipIf(!hasChromium)("accounts in Chromium", () => {
   const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
   const unique = () => Date.now().toString(36);
 
-  test("sign up a new ISP, land in its home, sign out, sign in again", async () => {
+  test("sign up a new ISP, sign out, sign in, invite a technician who joins and sees only their menu", async () => {
     const { page, problems, close } = await open("/", { viewport: { width: 1280, height: 900 } });
     const id = unique();
     const isp = `Net Desa ${id}`;
@@ -81,8 +81,55 @@ describe.skipIf(!hasChromium)("accounts in Chromium", () => {
       page.getByRole("button", { name: t("accounts.login.submit") }).click(),
     ]);
     expect(await page.locator(".tenant-name").textContent()).toBe(isp);
+    const menuOf = (p: Page) => p.locator(".app-sidebar a").allTextContents();
+    expect(await menuOf(page)).toContain(t("nav.settings"));
+
+    // The owner invites a technician from the team page.
+    const techEmail = `teknisi-${id}@example.test`;
+    await page
+      .getByRole("link", { name: t("nav.team"), exact: true })
+      .first()
+      .click();
+    await page.getByLabel(t("team.invite.email"), { exact: true }).fill(techEmail);
+    await page.getByLabel(t("team.invite.role"), { exact: true }).selectOption("technician");
+    await Promise.all([
+      page.waitForURL(/\/team\?done=invited$/),
+      page.getByRole("button", { name: t("team.invite.submit") }).click(),
+    ]);
+    expect(await page.locator("main").textContent()).toContain(techEmail);
+
+    // The message goes out through the outbox; in development its log is a page.
+    await page.goto(`${base}/dev/notifications`);
+    const link = await page
+      .locator(`tr[data-template="invitation"]:has(td:text-is("${techEmail}")) a[href*="/invitations/"]`)
+      .getAttribute("href");
+    expect(link).toStartWith(`${base}/invitations/`);
     expect(problems).toEqual([]);
     await close();
+
+    // The technician opens the link in their own browser and creates their account.
+    const tech = await open(new URL(link as string).pathname, { viewport: { width: 1280, height: 900 } });
+    expect(await tech.page.locator("h1").textContent()).toBe(t("invitation.title", { isp }));
+    await tech.page.getByLabel(t("invitation.create.name")).fill("Agus Teknisi");
+    await tech.page.getByLabel(t("invitation.create.password")).fill("teknisi kuat sekali 2026");
+    await Promise.all([
+      tech.page.waitForURL(`${base}/app`),
+      tech.page.getByRole("button", { name: t("invitation.create.submit", { isp }) }).click(),
+    ]);
+    expect(await tech.page.locator(".tenant-name").textContent()).toBe(isp);
+    expect(await menuOf(tech.page)).toEqual([
+      t("nav.dashboard"),
+      t("nav.customers"),
+      t("nav.network"),
+      t("nav.tickets"),
+    ]);
+    // An admin page is not there for a technician: 404, the same as a page that does not exist.
+    const settings = await tech.page.goto(`${base}/settings`);
+    expect(settings?.status()).toBe(404);
+    expect(await tech.page.locator("h1").textContent()).toBe(t("error.not_found.title"));
+    await tech.page.screenshot({ path: screenshotPath("accounts-technician-404") });
+    expect(tech.problems.filter((p) => !p.includes("HTTP 404") && !p.includes("404 (Not Found)"))).toEqual([]);
+    await tech.close();
   });
 
   test("on a 375 px phone the sign-up form fits, shows its errors by the fields, and keeps what was typed", async () => {
