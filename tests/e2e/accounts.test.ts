@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { translator } from "@kilusi/web/i18n/i18n.ts";
 import type { Server } from "bun";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { systemClock } from "../../control-plane/src/clock.ts";
+import { createOperator } from "../../control-plane/src/platform/platform.usecases.ts";
 import type { AssembledControlPlane } from "../../control-plane/src/runtime.ts";
 import { assembleTestControlPlane } from "../support/app.ts";
 import { chromiumHint, chromiumPath, launchBrowser, screenshotPath, watchForProblems } from "../support/browser.ts";
@@ -9,6 +11,7 @@ import { requirePeer } from "../support/peers.ts";
 
 const hasChromium = requirePeer("Chromium", chromiumPath() !== null, chromiumHint);
 const t = translator("id");
+const cliMeta = { ip: null, requestId: "e2e", userAgent: null };
 
 describe.skipIf(!hasChromium)("accounts in Chromium", () => {
   let cp: AssembledControlPlane;
@@ -152,7 +155,7 @@ describe.skipIf(!hasChromium)("accounts in Chromium", () => {
     await close();
   });
 
-  test("the signed-in home and its account menu fit a 375 px phone", async () => {
+  test("every signed-in page and the account menu fit a 375 px phone", async () => {
     const id = unique();
     const { page, problems, close } = await open("/signup", { viewport: { width: 375, height: 800 } });
     await page.getByLabel(t("accounts.field.ispName")).fill(`Wifi RT ${id} dengan nama yang cukup panjang sekali`);
@@ -172,6 +175,37 @@ describe.skipIf(!hasChromium)("accounts in Chromium", () => {
     expect(await menu.getByRole("button", { name: t("accounts.menu.logout") }).isVisible()).toBe(true);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
     await page.screenshot({ path: screenshotPath("accounts-home-375-menu") });
+    const wide: string[] = [];
+    for (const path of ["/team", "/profile", "/profile/2fa", "/settings", "/audit", "/tenants"]) {
+      await page.goto(base + path);
+      const width = await scrollWidth(page);
+      if (width > 375) wide.push(`${path}: ${width}px`);
+      await page.screenshot({ path: screenshotPath(`accounts-375${path}`), fullPage: true });
+    }
+    expect(wide).toEqual([]);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  test("the platform operator's tenants page fits a 375 px phone", async () => {
+    const email = `ops-${unique()}@example.test`;
+    const password = "operator password long enough";
+    await createOperator(
+      { database: cp.database, clock: systemClock },
+      { email, name: "Operator Platform Kilusi", password },
+      cliMeta,
+    );
+    const { page, problems, close } = await open("/login", { viewport: { width: 375, height: 800 } });
+    await page.getByLabel(t("accounts.field.email")).fill(email);
+    await page.getByLabel(t("accounts.field.password")).fill(password);
+    await Promise.all([
+      page.waitForURL(`${base}/tenants`),
+      page.getByRole("button", { name: t("accounts.login.submit") }).click(),
+    ]);
+    await page.goto(`${base}/platform`);
+    expect(await page.locator("h1").textContent()).toBe(t("platform.tenants.title"));
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: screenshotPath("platform-375"), fullPage: true });
     expect(problems).toEqual([]);
     await close();
   });
