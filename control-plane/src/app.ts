@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { accountsRoutes } from "./accounts/accounts.routes.tsx";
+import { apiRoutes } from "./api/api.routes.ts";
 import { auditRoutes } from "./audit/audit.routes.tsx";
 import { loadAuth } from "./auth/auth.middleware.ts";
 import type { Clock } from "./clock.ts";
@@ -23,6 +24,7 @@ import type { Metrics } from "./observability/metrics.ts";
 import { pagesRoutes } from "./pages/pages.routes.tsx";
 import { platformRoutes } from "./platform/platform.routes.tsx";
 import { profileRoutes } from "./profile/profile.routes.tsx";
+import { apiRateLimit } from "./rate-limits/api-limit.ts";
 import { createLoginThrottle, createRateLimiter } from "./rate-limits/rate-limits.ts";
 import { settingsRoutes } from "./settings/settings.routes.tsx";
 import type { Storage } from "./storage/storage.ts";
@@ -125,6 +127,8 @@ export function createApp(deps: AppDeps) {
       secureCookies: config.auth.secureCookies,
     }),
   );
+  app.use("/api/*", apiRateLimit({ limiter: routeDeps.limiter, perMinute: config.apiRateLimitPerMinute }));
+  app.route("/", apiRoutes());
   app.route("/", pagesRoutes({ assets: deps.assets.urls }));
   for (const routes of [
     accountsRoutes,

@@ -80,6 +80,7 @@ export const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   TRUSTED_PROXIES: z
     .string()
     .trim()
@@ -150,6 +151,8 @@ export interface Config {
     /** `__Host-` cookies with Secure; off only for plain-HTTP development. */
     secureCookies: boolean;
   };
+  /** Requests to /api/* per minute per tenant (per address when not signed in). */
+  apiRateLimitPerMinute: number;
   /** Peers whose X-Forwarded-For is believed when deciding the client's address. */
   trustedProxies: string[];
   /** Origins allowed to call the API from a browser; empty means CORS is off. */
@@ -229,6 +232,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
       secureCookies: e.NODE_ENV === "production" || (e.PUBLIC_URL?.startsWith("https:") ?? false),
     },
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     trustedProxies: e.TRUSTED_PROXIES,
     corsAllowedOrigins: e.CORS_ALLOWED_ORIGINS,
   };
