@@ -17,7 +17,7 @@ export interface StartedProcess {
 /**
  * Starts the control plane as a real process (the command the README gives, or `bun main.ts`)
  * on an ephemeral port, a temporary DATA_DIR and an embedded broker on an ephemeral port,
- * and waits for its "listening" log line.
+ * and waits for its "listening" log line (or its banner).
  */
 export async function startControlPlaneProcess(
   opts: { command?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
@@ -40,10 +40,15 @@ export async function startControlPlaneProcess(
   });
   const logs: Record<string, unknown>[] = [];
   let err = "";
-  (async () => {
-    for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) err += chunk;
-  })();
   const url = new Promise<string>((resolve, reject) => {
+    // The banner on stderr says where it listens even when LOG_LEVEL hides the log line.
+    (async () => {
+      for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) {
+        err += chunk;
+        const banner = /running: open (http:\/\/\S+)/.exec(err);
+        if (banner?.[1]) resolve(banner[1]);
+      }
+    })();
     (async () => {
       let buffer = "";
       for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) {
