@@ -3,11 +3,11 @@ import { AuditPage } from "@kilusi/web/pages/audit/audit-page.tsx";
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireTenant, tenantAuthOf } from "../auth/auth.middleware.ts";
+import { fieldErrors } from "../http/form-errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import { frameOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
-import { fieldErrors } from "../team/form-errors.ts";
 import { isUuid } from "../team/team.schemas.ts";
 import { type AuditFilter, listAudit, listAuditActors, nextDay, startOfDayIn } from "./audit.usecases.ts";
 

@@ -3,12 +3,12 @@ import { type ProfileNotice, ProfilePage, type ProfilePageProps } from "@kilusi/
 import { type Context, Hono } from "hono";
 import { authOf, requireSignedIn } from "../auth/auth.middleware.ts";
 import { AppError } from "../http/errors.ts";
+import { fieldErrors, formStrings } from "../http/form-errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import { frameOf, isHtmx } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { clearSessionCookie } from "../sessions/session-cookie.ts";
-import { fieldErrors, formStrings } from "../team/form-errors.ts";
 import { detailsInput, passwordInput } from "./profile.schemas.ts";
 import {
   changeOwnPassword,

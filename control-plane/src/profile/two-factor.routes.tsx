@@ -7,11 +7,11 @@ import {
 import { type Context, Hono } from "hono";
 import { authOf } from "../auth/auth.middleware.ts";
 import { AppError } from "../http/errors.ts";
+import { formStrings } from "../http/form-errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import { frameOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
-import { formStrings } from "../team/form-errors.ts";
 import { codeInput, disableInput } from "./profile.schemas.ts";
 import { selfOf } from "./self.ts";
 import {

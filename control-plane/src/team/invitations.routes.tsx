@@ -2,11 +2,11 @@ import { translator } from "@kilusi/web/i18n/i18n.ts";
 import { InvalidInvitationPage, InvitationPage } from "@kilusi/web/pages/team/invitation-page.tsx";
 import { type Context, Hono } from "hono";
 import { AppError } from "../http/errors.ts";
+import { fieldErrors, formStrings } from "../http/form-errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { writeSessionCookie } from "../sessions/session-cookie.ts";
-import { fieldErrors, formStrings } from "./form-errors.ts";
 import { acceptAsSignedIn, acceptWithNewAccount, type InvitationView, viewInvitation } from "./invitations.usecases.ts";
 import { newAccountInput } from "./team.schemas.ts";
 

@@ -1,16 +1,16 @@
+import type { FieldErrors } from "@kilusi/web/components/form-fields.tsx";
 import { type MessageKey, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
-import type { FieldErrors } from "@kilusi/web/pages/team/fields.tsx";
 import { MemberItem, type MemberView, TeamPage, type TeamPageProps } from "@kilusi/web/pages/team/team-page.tsx";
 import { type Context, Hono } from "hono";
 import { requireTenant, tenantAuthOf } from "../auth/auth.middleware.ts";
 import { can, canAssignRole } from "../auth/permissions.ts";
 import { AppError, notFound } from "../http/errors.ts";
+import { fieldErrors, formStrings } from "../http/form-errors.ts";
 import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import { frameOf, isHtmx, originOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { type Role, roles } from "../tenants/tenants.tables.ts";
-import { fieldErrors, formStrings } from "./form-errors.ts";
 import { invitationRoutes } from "./invitations.routes.tsx";
 import { inviteMember, revokeInvitation } from "./invitations.usecases.ts";
 import { invitableRoles, inviteInput, isUuid, roleInput } from "./team.schemas.ts";

@@ -1,6 +1,6 @@
+import { Field, type FieldErrors, Select } from "../../components/form-fields.tsx";
 import { type Translate, translator } from "../../i18n/i18n.ts";
 import { type Frame, FramedPage } from "../../layouts/framed-page.tsx";
-import { Field, type FieldErrors, Select } from "../team/fields.tsx";
 
 export type AuditRowView = {
   id: number;

@@ -1,6 +1,6 @@
+import { Field, type FieldErrors, FormError } from "../../components/form-fields.tsx";
 import { translator } from "../../i18n/i18n.ts";
 import { type Frame, FramedPage, Notice } from "../../layouts/framed-page.tsx";
-import { Field, type FieldErrors, FormError } from "../team/fields.tsx";
 
 export type TwoFactorView =
   | { kind: "off" }

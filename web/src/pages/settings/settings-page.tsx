@@ -1,6 +1,6 @@
+import { Checkbox, Field, FieldError, type FieldErrors, Select } from "../../components/form-fields.tsx";
 import { localeNames, translator } from "../../i18n/i18n.ts";
 import { type Frame, FramedPage, Notice } from "../../layouts/framed-page.tsx";
-import { Checkbox, Field, FieldError, type FieldErrors, Select } from "../team/fields.tsx";
 
 export type SettingsValues = {
   name: string;

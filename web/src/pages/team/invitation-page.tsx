@@ -1,8 +1,8 @@
 import type { AssetUrls } from "../../assets.ts";
+import { Field, type FieldErrors, FormError } from "../../components/form-fields.tsx";
 import { type Locale, translator } from "../../i18n/i18n.ts";
 import { Notice } from "../../layouts/framed-page.tsx";
 import { PublicLayout } from "../../layouts/public-layout.tsx";
-import { Field, type FieldErrors, FormError } from "./fields.tsx";
 import type { RoleName } from "./format.ts";
 
 export type InvitationPageProps = {

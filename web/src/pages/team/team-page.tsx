@@ -1,6 +1,6 @@
+import { Field, type FieldErrors, FormError, Select } from "../../components/form-fields.tsx";
 import { type Translate, translator } from "../../i18n/i18n.ts";
 import { type Frame, FramedPage, Notice } from "../../layouts/framed-page.tsx";
-import { Field, type FieldErrors, FormError, Select } from "./fields.tsx";
 import { formatDateTime, type RoleName } from "./format.ts";
 
 export type MemberView = {
