@@ -9,7 +9,8 @@ import type { AppEnv } from "../http/observe.ts";
 import { frameOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { isUuid } from "../team/team.schemas.ts";
-import { type AuditFilter, listAudit, listAuditActors, nextDay, startOfDayIn } from "./audit.usecases.ts";
+import { nextDay, startOfDayIn } from "../time/zoned.ts";
+import { type AuditFilter, listAudit, listAuditActors } from "./audit.usecases.ts";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const day = z.preprocess(
