@@ -13,13 +13,23 @@ export interface FixtureIds {
   seeded: Record<string, Row>;
 }
 
-export type TenantFixture = (ids: FixtureIds) => Row;
+/** One row, or rows that are only valid together (a ledger transaction's balanced entries). */
+export type TenantFixture = (ids: FixtureIds) => Row | Row[];
 
 // Every call gives fresh values for unique columns: the fuzz also inserts a second row for a
 // tenant, which must fail or succeed on row-level security, not on a duplicate key.
 const fresh = () => crypto.randomUUID();
 const short = () => fresh().replaceAll("-", "").slice(0, 12);
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+// For unique keys that are numbers: an invoice's (year, seq) and period, a counter's year.
+let serial = 0;
+const next = () => ++serial;
+const period = (n: number) => `${2000 + (Math.floor(n / 12) % 8000)}-${String((n % 12) + 1).padStart(2, "0")}`;
+const seeded = (ids: FixtureIds, table: string) => {
+  const row = ids.seeded[table];
+  if (!row) throw new Error(`tenant-fixtures: ${table} must be seeded first (a foreign key points at it)`);
+  return row;
+};
 
 export const tenantFixtures: Record<string, TenantFixture> = {
   tenants: ({ tenantId }) => ({ id: tenantId, slug: `fuzz-${short()}`, name: "Fuzz ISP" }),
@@ -46,6 +56,118 @@ export const tenantFixtures: Record<string, TenantFixture> = {
     recipient: "fuzz@example.test",
     template: "fuzz",
     params: { seeded: true },
+  }),
+  sites: ({ tenantId }) => ({ tenant_id: tenantId, id: fresh(), name: `Site ${short()}` }),
+  site_changes: (ids) => ({
+    tenant_id: ids.tenantId,
+    site_id: seeded(ids, "sites").id,
+    kind: "subscriber.upsert",
+    entity_id: fresh(),
+    payload: { seeded: true },
+  }),
+  billing_settings: ({ tenantId }) => ({ tenant_id: tenantId }),
+  plans: ({ tenantId }) => ({
+    tenant_id: tenantId,
+    id: fresh(),
+    name: `Plan ${short()}`,
+    type: "pppoe",
+    price: 150_000,
+    cycle: "monthly",
+    download_kbps: 10_240,
+    upload_kbps: 5_120,
+  }),
+  customers: ({ tenantId }) => ({
+    tenant_id: tenantId,
+    id: fresh(),
+    name: "Fuzz Customer",
+    phone_e164: "+6281234567890",
+  }),
+  subscriptions: (ids) => ({
+    tenant_id: ids.tenantId,
+    id: fresh(),
+    customer_id: seeded(ids, "customers").id,
+    plan_id: seeded(ids, "plans").id,
+    site_id: seeded(ids, "sites").id,
+    access: "pppoe",
+    pppoe_username: `fuzz-${short()}`,
+    pppoe_password_sealed: "sealed",
+    billing_day: 1,
+  }),
+  invoice_counters: ({ tenantId }) => ({ tenant_id: tenantId, year: 2000 + (next() % 8000), last_seq: 0 }),
+  invoices: (ids) => {
+    const n = next();
+    return {
+      tenant_id: ids.tenantId,
+      id: fresh(),
+      number: `INV/2026/${short()}`,
+      year: 2026,
+      seq: n,
+      subscription_id: seeded(ids, "subscriptions").id,
+      customer_id: seeded(ids, "customers").id,
+      period: period(n),
+      issued_on: "2026-01-01",
+      due_on: "2026-01-08",
+      currency: "IDR",
+      subtotal: 100_000,
+      tax: 11_000,
+      total: 111_000,
+    };
+  },
+  invoice_lines: (ids) => ({
+    tenant_id: ids.tenantId,
+    id: fresh(),
+    invoice_id: seeded(ids, "invoices").id,
+    position: (next() % 30_000) + 1,
+    kind: "plan",
+    description: "Fuzz plan",
+    unit_price: 100_000,
+    tax_rate_bp: 1100,
+    tax_inclusive: false,
+    net: 100_000,
+    tax: 11_000,
+    gross: 111_000,
+  }),
+  payments: (ids) => ({
+    tenant_id: ids.tenantId,
+    id: fresh(),
+    customer_id: seeded(ids, "customers").id,
+    method: "cash",
+    amount: 50_000,
+    received_at: new Date().toISOString(),
+    collector_user_id: ids.userId,
+  }),
+  ledger_transactions: (ids) => ({
+    tenant_id: ids.tenantId,
+    id: fresh(),
+    kind: "payment",
+    occurred_at: new Date().toISOString(),
+    created_by: ids.userId,
+    payment_id: seeded(ids, "payments").id,
+  }),
+  // Balanced only together: one entry alone fails the sum-zero check when it commits.
+  ledger_entries: (ids) => {
+    const transaction = { tenant_id: ids.tenantId, transaction_id: seeded(ids, "ledger_transactions").id };
+    return [
+      { ...transaction, account: "cash", amount: 50_000 },
+      { ...transaction, account: "receivable", customer_id: seeded(ids, "customers").id, amount: -50_000 },
+    ];
+  },
+  voucher_batches: (ids) => ({
+    tenant_id: ids.tenantId,
+    id: fresh(),
+    plan_id: seeded(ids, "plans").id,
+    count: 1,
+    prefix: "FZ",
+    code_length: 12,
+    price: 5_000,
+    validity_hours: 24,
+    created_by: ids.userId,
+  }),
+  vouchers: (ids) => ({
+    tenant_id: ids.tenantId,
+    id: fresh(),
+    batch_id: seeded(ids, "voucher_batches").id,
+    code: `FZ${short().toUpperCase()}`,
   }),
 };
 
@@ -74,9 +196,11 @@ export function literal(value: unknown): string {
   return text.includes("\\") ? `E${quoted}` : quoted;
 }
 
-/** `insert into schema.table (…) values (…)` for one fixture row. */
-export function insertStatement(schema: string, table: string, row: Row): string {
-  const columns = Object.keys(row);
+/** `insert into schema.table (…) values (…), …` for a fixture's rows, in one statement. */
+export function insertStatement(schema: string, table: string, rows: Row | Row[]): string {
+  const list = Array.isArray(rows) ? rows : [rows];
+  const columns = [...new Set(list.flatMap((row) => Object.keys(row)))];
+  const values = list.map((row) => `(${columns.map((c) => (c in row ? literal(row[c]) : "default")).join(", ")})`);
   return `insert into ${ident(schema)}.${ident(table)} (${columns.map(ident).join(", ")})
-    values (${columns.map((c) => literal(row[c])).join(", ")})`;
+    values ${values.join(", ")}`;
 }

@@ -108,7 +108,7 @@ export async function fuzzTenantIsolation(opts: FuzzOptions): Promise<string[]> 
         await owner.query(insertStatement(schema, t.table, row)).catch((error: Error) => {
           throw new Error(`tenant-fixtures: the ${t.table} fixture does not fit the table: ${error.message}`);
         });
-        p.seeded[t.table] = row;
+        p.seeded[t.table] = Array.isArray(row) ? (row[0] as Row) : row;
       }
     }
     const before = await snapshots(fuzz, covered);
@@ -135,7 +135,7 @@ interface Fuzz {
   a: Party;
   b: Party;
   /** A fresh row of `t` for party `p`, one that does not collide with the seeded ones. */
-  insertFor: (t: TenantTable, p: Party) => Row;
+  insertFor: (t: TenantTable, p: Party) => Row | Row[];
 }
 
 /** The tenant tables (tenant_id, or `tenants` itself) and what is wrong with their policies. */
@@ -212,10 +212,16 @@ function affectedRows(result: unknown): number {
   return (result as { affectedRows?: number }).affectedRows ?? 0; // PGlite
 }
 
-/** One statement in its own transaction, as the application role in `context`. */
+/**
+ * One statement in its own transaction, as the application role in `context`. A rolled-back
+ * probe defers the constraints first: a where-less delete of A's own rows must be counted, not
+ * stopped by A's child rows that still point at them (foreign keys between tenant tables are
+ * DEFERRABLE for this; migration 0007), and the deferred checks never run.
+ */
 async function attempt(database: Database, context: DbContext, text: string, rollback = false): Promise<Outcome> {
   try {
     const rows = await database.withContext(context, async (tx) => {
+      if (rollback) await tx.execute("set constraints all deferred");
       const n = affectedRows(await tx.execute(text));
       if (rollback) throw new RolledBack(n);
       return n;
@@ -224,7 +230,8 @@ async function attempt(database: Database, context: DbContext, text: string, rol
   } catch (error) {
     if (error instanceof RolledBack) return { ok: true, rows: error.rows };
     const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string };
-    // 42501 is insufficient_privilege: a row-level security refusal, or a missing grant (audit_log is append-only).
+    // 42501 is insufficient_privilege: a row-level security refusal, or a missing grant (audit_log,
+    // payments and the ledger are append-only).
     return { ok: false, refused: cause.code === "42501", message: cause.message ?? String(error) };
   }
 }

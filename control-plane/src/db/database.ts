@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type ExtractTablesWithRelations, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -75,7 +76,8 @@ async function openPostgres(opts: Extract<DatabaseOptions, { kind: "postgres" }>
 }
 
 async function openPglite(opts: Extract<DatabaseOptions, { kind: "pglite" }>): Promise<Database> {
-  const client = new PGlite(opts.dir);
+  // Contrib extensions are loaded here; the migrations then CREATE EXTENSION them (0005).
+  const client = new PGlite({ dataDir: opts.dir, extensions: { pg_trgm } });
   await client.waitReady;
   const owner = drizzlePglite(client);
   await applyMigrations(owner, "pglite");

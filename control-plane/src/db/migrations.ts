@@ -55,13 +55,33 @@ export async function provisionAppRole(owner: OwnerConnection, role: string, pas
   await owner.execute(sql`grant usage on schema public to ${ident}`);
   await owner.execute(sql`grant select, insert, update, delete on all tables in schema public to ${ident}`);
   await owner.execute(sql`grant usage, select on all sequences in schema public to ${ident}`);
-  for (const table of APPEND_ONLY_TABLES) {
+  // Re-run at every start, after the blanket grant above: a table-level revoke also takes the
+  // column grants away, so the columns are granted again after it.
+  for (const table of [...APPEND_ONLY_TABLES, ...Object.keys(UPDATABLE_COLUMNS_ONLY)]) {
     await owner.execute(sql`revoke update, delete, truncate on ${sql.identifier(table)} from ${ident}`);
+  }
+  for (const [table, columns] of Object.entries(UPDATABLE_COLUMNS_ONLY)) {
+    const list = sql.join(
+      columns.map((c) => sql.identifier(c)),
+      sql`, `,
+    );
+    await owner.execute(sql`grant update (${list}) on ${sql.identifier(table)} to ${ident}`);
   }
 }
 
-/** Tables the application may add to but never rewrite. */
-export const APPEND_ONLY_TABLES = ["audit_log"];
+/**
+ * Tables the application may add to but never rewrite: a mistake is undone by a new row (a
+ * payment's reversal, a compensating ledger transaction, a void).
+ */
+export const APPEND_ONLY_TABLES = ["audit_log", "payments", "ledger_transactions", "ledger_entries", "invoice_lines"];
+
+/** Tables the application never deletes from and may update in these columns only. */
+export const UPDATABLE_COLUMNS_ONLY: Record<string, string[]> = {
+  // An issued invoice is only ever voided (once: trigger invoices_void_final).
+  invoices: ["voided_at", "void_reason"],
+  // Deleting a year's counter would hand out its numbers again.
+  invoice_counters: ["last_seq"],
+};
 
 function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;

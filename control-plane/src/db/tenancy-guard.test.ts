@@ -4,7 +4,14 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { integrationBackend, openTestDatabase, type TestDatabase } from "../../../tests/support/database.ts";
 import { rowsOf } from "./rows.ts";
-import { type TableTenancy, tenancyCatalogQuery, tenancyViolations } from "./tenancy-guard.ts";
+import {
+  type TableTenancy,
+  type TenantReference,
+  tenancyCatalogQuery,
+  tenancyViolations,
+  tenantReferencesQuery,
+  tenantReferenceViolations,
+} from "./tenancy-guard.ts";
 
 // The catalog guard: every table of the migrated schema is under forced row-level security
 // with a policy, or is declared global. New tables are covered without anyone listing them.
@@ -21,6 +28,14 @@ describe("tenancy catalog guard", () => {
     );
     expect(tables.map((r) => r.table)).toContain("tenants");
     expect(tenancyViolations(tables)).toEqual([]);
+  });
+
+  test("every foreign key between tenant tables carries tenant_id", async () => {
+    const references = await t.database.withoutTenant(async (tx) =>
+      rowsOf<TenantReference>(await tx.execute(tenantReferencesQuery("public"))),
+    );
+    expect(references.map((r) => r.constraint)).toContain("subscriptions_customer_fk");
+    expect(tenantReferenceViolations(references)).toEqual([]);
   });
 });
 
@@ -71,5 +86,17 @@ describe("the guard catches a table that is not protected", () => {
       "lookup is not declared in GLOBAL_TABLES but has no policy",
     ]);
     expect(tenancyViolations(await catalog(), { lookup: "reference data, the same for every tenant" })).toEqual([]);
+  });
+
+  test("a foreign key between tenant tables without tenant_id is caught", async () => {
+    const references = async () =>
+      tenantReferenceViolations(rowsOf<TenantReference>(await db.execute(tenantReferencesQuery("fixture"))));
+    await db.execute(sql`create table fixture.parts (id int primary key, tenant_id uuid not null,
+      thing_id int references fixture.things (id), unique (tenant_id, id))`);
+    expect(await references()).toEqual(["parts: foreign key parts_thing_id_fkey to things does not carry tenant_id"]);
+    await db.execute(sql`alter table fixture.things add unique (tenant_id, id)`);
+    await db.execute(sql`alter table fixture.parts drop constraint parts_thing_id_fkey,
+      add foreign key (tenant_id, thing_id) references fixture.things (tenant_id, id)`);
+    expect(await references()).toEqual([]);
   });
 });

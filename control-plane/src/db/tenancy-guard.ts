@@ -44,3 +44,38 @@ export function tenancyViolations(tables: TableTenancy[], globals: Record<string
   }
   return problems;
 }
+
+export interface TenantReference {
+  table: string;
+  constraint: string;
+  parent: string;
+  /** The key maps the row's tenant_id onto the parent's tenant_id. */
+  carriesTenant: boolean;
+}
+
+/** Foreign keys from one table with tenant_id to another. */
+export const tenantReferencesQuery = (schema: string) => sql`
+  select src.relname as "table", k.conname as "constraint", dst.relname as "parent",
+         exists (select 1 from unnest(k.conkey, k.confkey) as pair(src_att, dst_att)
+                 join pg_attribute sa on sa.attrelid = k.conrelid and sa.attnum = pair.src_att
+                 join pg_attribute da on da.attrelid = k.confrelid and da.attnum = pair.dst_att
+                 where sa.attname = 'tenant_id' and da.attname = 'tenant_id') as "carriesTenant"
+  from pg_constraint k
+  join pg_class src on src.oid = k.conrelid
+  join pg_class dst on dst.oid = k.confrelid
+  where k.contype = 'f' and src.relnamespace = ${schema}::regnamespace
+    and exists (select 1 from pg_attribute a
+                where a.attrelid = k.conrelid and a.attname = 'tenant_id' and not a.attisdropped)
+    and exists (select 1 from pg_attribute a
+                where a.attrelid = k.confrelid and a.attname = 'tenant_id' and not a.attisdropped)
+  order by 1, 2`;
+
+/**
+ * A foreign key between tenant tables that does not carry tenant_id lets a row point at another
+ * tenant's row (the check runs without row-level security): DESIGN §5 wants it in every key.
+ */
+export function tenantReferenceViolations(references: TenantReference[]): string[] {
+  return references
+    .filter((r) => !r.carriesTenant)
+    .map((r) => `${r.table}: foreign key ${r.constraint} to ${r.parent} does not carry tenant_id`);
+}
