@@ -66,6 +66,7 @@ export const tenantFixtures: Record<string, TenantFixture> = {
     payload: { seeded: true },
   }),
   billing_settings: ({ tenantId }) => ({ tenant_id: tenantId }),
+  tenant_data_keys: ({ tenantId }) => ({ tenant_id: tenantId, wrapped_key: "v1.fuzz.fuzz.fuzz" }),
   plans: ({ tenantId }) => ({
     tenant_id: tenantId,
     id: fresh(),
@@ -115,7 +116,6 @@ export const tenantFixtures: Record<string, TenantFixture> = {
   },
   invoice_lines: (ids) => ({
     tenant_id: ids.tenantId,
-    id: fresh(),
     invoice_id: seeded(ids, "invoices").id,
     position: (next() % 30_000) + 1,
     kind: "plan",
@@ -126,6 +126,12 @@ export const tenantFixtures: Record<string, TenantFixture> = {
     net: 100_000,
     tax: 11_000,
     gross: 111_000,
+  }),
+  invoice_reminders: (ids) => ({
+    tenant_id: ids.tenantId,
+    invoice_id: seeded(ids, "invoices").id,
+    offset_days: (next() % 121) - 30,
+    sent_on: "2026-01-05",
   }),
   payments: (ids) => ({
     tenant_id: ids.tenantId,

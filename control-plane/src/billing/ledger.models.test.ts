@@ -3,7 +3,7 @@ import fc from "fast-check";
 import {
   balanceOf,
   customerBalance,
-  invoiceIssued,
+  invoicesIssued,
   invoiceVoided,
   type LedgerEntry,
   type LedgerTransaction,
@@ -19,11 +19,14 @@ const ok = (result: PostResult): LedgerTransaction => {
   if (!result.ok) throw new Error(result.code);
   return result.transaction;
 };
-const e = (account: LedgerEntry["account"], amountMinor: number, customerId: string | null = null): LedgerEntry => ({
-  account,
-  customerId,
-  amountMinor,
-});
+const e = (
+  account: LedgerEntry["account"],
+  amountMinor: number,
+  customerId: string | null = null,
+  invoiceId?: string,
+): LedgerEntry => (invoiceId ? { account, customerId, invoiceId, amountMinor } : { account, customerId, amountMinor });
+const invoiceIssued = (i: { invoiceId?: string; customerId: string; netMinor: number; taxMinor: number }) =>
+  invoicesIssued([{ invoiceId: "inv", ...i }]);
 
 describe("post", () => {
   test.each([
@@ -52,15 +55,57 @@ describe("post", () => {
 describe("transactions", () => {
   test("invoice issued and voided", () => {
     expect(ok(invoiceIssued({ customerId: "c1", netMinor: 150_000, taxMinor: 16_500 })).entries).toEqual([
-      e("receivable", 166_500, "c1"),
+      e("receivable", 166_500, "c1", "inv"),
       e("revenue", -150_000),
       e("tax", -16_500),
     ]);
     expect(ok(invoiceIssued({ customerId: "c1", netMinor: 150_000, taxMinor: 0 })).entries).toHaveLength(2);
-    const voided = ok(invoiceVoided({ customerId: "c1", netMinor: 150_000, taxMinor: 16_500 }));
+    const voided = ok(invoiceVoided({ invoiceId: "inv", customerId: "c1", netMinor: 150_000, taxMinor: 16_500 }));
     expect(voided).toEqual({
       kind: "invoice_void",
-      entries: [e("receivable", -166_500, "c1"), e("revenue", 150_000), e("tax", 16_500)],
+      entries: [e("receivable", -166_500, "c1", "inv"), e("revenue", 150_000), e("tax", 16_500)],
+    });
+  });
+
+  test("a run of invoices is one transaction: a receivable per invoice, revenue and tax summed", () => {
+    const run = ok(
+      invoicesIssued([
+        { invoiceId: "a", customerId: "c1", netMinor: 135_135, taxMinor: 14_865 },
+        { invoiceId: "b", customerId: "c2", netMinor: 90_090, taxMinor: 9_910 },
+        { invoiceId: "c", customerId: "c1", netMinor: 0, taxMinor: 0 },
+      ]),
+    );
+    expect(run.entries).toEqual([
+      e("receivable", 150_000, "c1", "a"),
+      e("receivable", 100_000, "c2", "b"),
+      e("revenue", -225_225),
+      e("tax", -24_775),
+    ]);
+  });
+
+  test("a credit note posts the mirror of an invoice and, like a payment, settles what is open", () => {
+    expect(ok(invoiceIssued({ invoiceId: "cn", customerId: "c1", netMinor: -9_009, taxMinor: -991 })).entries).toEqual([
+      e("receivable", -10_000, "c1", "cn"),
+      e("revenue", 9_009),
+      e("tax", 991),
+    ]);
+    const settled = settleInvoices(
+      [
+        { invoiceId: "jan", totalMinor: 150_000, voided: false },
+        { invoiceId: "cn", totalMinor: -10_000, voided: false },
+      ],
+      140_000,
+    );
+    expect(settled.invoices.map((i) => [i.invoiceId, i.status, i.paidMinor, i.openMinor])).toEqual([
+      ["jan", "partially_paid", 10_000, 140_000],
+      ["cn", "credit", 0, 0],
+    ]);
+  });
+
+  test("an invoice id only on a receivable entry", () => {
+    expect(post("invoice", [e("receivable", 5, "c1"), e("revenue", -5, null, "inv")])).toEqual({
+      ok: false,
+      code: "ledger.customer",
     });
   });
 
@@ -166,7 +211,14 @@ describe("property: random invoices, voids, payments and reversals", () => {
         };
         for (const o of ops) {
           if (o.op === "invoice") {
-            record(invoiceIssued({ customerId: `c${o.customer}`, netMinor: o.net, taxMinor: o.tax }));
+            record(
+              invoiceIssued({
+                invoiceId: `i${invoices.length}`,
+                customerId: `c${o.customer}`,
+                netMinor: o.net,
+                taxMinor: o.tax,
+              }),
+            );
             invoices.push({
               customer: o.customer,
               invoiceId: `i${invoices.length}`,
@@ -178,7 +230,9 @@ describe("property: random invoices, voids, payments and reversals", () => {
             const live = invoices.filter((i) => !i.voided);
             const i = live[o.pick % Math.max(live.length, 1)];
             if (!i) continue;
-            record(invoiceVoided({ customerId: `c${i.customer}`, netMinor: i.net, taxMinor: i.tax }));
+            record(
+              invoiceVoided({ invoiceId: i.invoiceId, customerId: `c${i.customer}`, netMinor: i.net, taxMinor: i.tax }),
+            );
             i.voided = true;
           } else if (o.op === "pay") {
             record(paymentReceived({ customerId: `c${o.customer}`, amountMinor: o.amount, into: o.into }));

@@ -10,7 +10,11 @@
  * invoice" without a transaction that could be forgotten. Which invoices that money settles
  * is derived, oldest first (`settleInvoices`), never stored.
  *
- * - invoice: receivable +gross, revenue −net, tax −tax; invoice_void: its mirror;
+ * - invoice: per invoice a receivable entry of its gross (naming the invoice), and revenue
+ *   −Σnet, tax −Σtax. One transaction may post many invoices: the billing run posts its whole
+ *   run as one, so a run of 100k invoices writes 100k + 2 entries, not 300k (ADR 0004).
+ *   A credit note (a negative invoice) posts the same with the signs turned;
+ *   invoice_void: an invoice's mirror;
  * - payment: cash/bank/e-wallet/gateway +amount, receivable −amount; payment_reversal: its
  *   mirror. Nothing is edited or deleted; a mistake is undone by a reversing transaction.
  * Who holds collected cash is the payment's collector, not a ledger account.
@@ -40,6 +44,8 @@ export interface LedgerEntry {
   account: LedgerAccount;
   /** Set on receivable entries, and only on them. */
   customerId: string | null;
+  /** On receivable entries of an invoice or its void: which invoice. */
+  invoiceId?: string | null;
   amountMinor: MinorAmount;
 }
 
@@ -63,17 +69,21 @@ export function post(kind: LedgerTransactionKind, entries: readonly LedgerEntry[
   if (!entries.every((e) => (e.account === "receivable") === (e.customerId !== null))) {
     return { ok: false, code: "ledger.customer" };
   }
+  if (!entries.every((e) => e.invoiceId == null || e.account === "receivable")) {
+    return { ok: false, code: "ledger.customer" };
+  }
   // Summed in BigInt: two huge amounts must not round their way to a false zero.
   if (entries.reduce((sum, e) => sum + BigInt(e.amountMinor), 0n) !== 0n)
     return { ok: false, code: "ledger.unbalanced" };
   return { ok: true, transaction: { kind, entries: entries.map((e) => ({ ...e })) } };
 }
 
-const entry = (account: LedgerAccount, amountMinor: MinorAmount, customerId: string | null = null): LedgerEntry => ({
-  account,
-  customerId,
-  amountMinor,
-});
+const entry = (
+  account: LedgerAccount,
+  amountMinor: MinorAmount,
+  customerId: string | null = null,
+  invoiceId: string | null = null,
+): LedgerEntry => (invoiceId ? { account, customerId, invoiceId, amountMinor } : { account, customerId, amountMinor });
 
 /** Zero amounts are left out: an invoice without tax has no tax entry. */
 function postNonZero(kind: LedgerTransactionKind, entries: LedgerEntry[]): PostResult {
@@ -83,17 +93,27 @@ function postNonZero(kind: LedgerTransactionKind, entries: LedgerEntry[]): PostR
   );
 }
 
-export function invoiceIssued(input: { customerId: string; netMinor: MinorAmount; taxMinor: MinorAmount }): PostResult {
+export interface PostedInvoice {
+  invoiceId: string;
+  customerId: string;
+  netMinor: MinorAmount;
+  taxMinor: MinorAmount;
+}
+
+const sumOf = (values: readonly MinorAmount[]) => toSafeAmount(values.reduce((s, v) => s + BigInt(v), 0n));
+
+/** One or many invoices (or credit notes) issued together, e.g. a whole billing run. */
+export function invoicesIssued(invoices: readonly PostedInvoice[]): PostResult {
   return postNonZero("invoice", [
-    entry("receivable", input.netMinor + input.taxMinor, input.customerId),
-    entry("revenue", -input.netMinor),
-    entry("tax", -input.taxMinor),
+    ...invoices.map((i) => entry("receivable", i.netMinor + i.taxMinor, i.customerId, i.invoiceId)),
+    entry("revenue", -sumOf(invoices.map((i) => i.netMinor))),
+    entry("tax", -sumOf(invoices.map((i) => i.taxMinor))),
   ]);
 }
 
-export function invoiceVoided(input: { customerId: string; netMinor: MinorAmount; taxMinor: MinorAmount }): PostResult {
+export function invoiceVoided(input: PostedInvoice): PostResult {
   return postNonZero("invoice_void", [
-    entry("receivable", -(input.netMinor + input.taxMinor), input.customerId),
+    entry("receivable", -(input.netMinor + input.taxMinor), input.customerId, input.invoiceId),
     entry("revenue", input.netMinor),
     entry("tax", input.taxMinor),
   ]);
@@ -139,7 +159,8 @@ export function customerBalance(entries: Iterable<LedgerEntry>, customerId: stri
   return balanceOf(entries, "receivable", customerId);
 }
 
-export type InvoiceStatus = "open" | "partially_paid" | "paid" | "void";
+/** `credit`: a credit note (a negative invoice); what it gives back settles other invoices. */
+export type InvoiceStatus = "open" | "partially_paid" | "paid" | "void" | "credit";
 
 export interface InvoiceSettlement {
   invoiceId: string;
@@ -153,18 +174,20 @@ export interface InvoiceSettlement {
  * How far each of a customer's invoices is paid, from their balance: what the receivable was
  * credited (Σ totals of live invoices − balance) settles invoices oldest first, and whatever is
  * left over is credit. `invoices` are all the customer's invoices, oldest first; a voided one
- * settles nothing, since its void took its total off the receivable.
+ * settles nothing, since its void took its total off the receivable. A credit note is not
+ * billed: like a payment, what it credited the receivable settles the invoices.
  */
 export function settleInvoices(
   invoices: readonly { invoiceId: string; totalMinor: MinorAmount; voided: boolean }[],
   balanceMinor: MinorAmount,
 ): { invoices: InvoiceSettlement[]; creditMinor: MinorAmount } {
-  const billed = invoices.reduce((sum, i) => (i.voided ? sum : sum + BigInt(i.totalMinor)), 0n);
+  const billed = invoices.reduce((sum, i) => (i.voided || i.totalMinor < 0 ? sum : sum + BigInt(i.totalMinor)), 0n);
   let left = billed - BigInt(balanceMinor);
   if (left < 0n) left = 0n;
   const settled = invoices.map((invoice): InvoiceSettlement => {
     const { invoiceId, totalMinor } = invoice;
     if (invoice.voided) return { invoiceId, totalMinor, paidMinor: 0, openMinor: 0, status: "void" };
+    if (totalMinor < 0) return { invoiceId, totalMinor, paidMinor: 0, openMinor: 0, status: "credit" };
     const paid = left < BigInt(totalMinor) ? left : BigInt(totalMinor);
     left -= paid;
     const paidMinor = Number(paid);

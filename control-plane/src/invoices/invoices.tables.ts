@@ -35,8 +35,12 @@ export const invoices = pgTable(
     seq: integer("seq").notNull(),
     subscriptionId: uuid("subscription_id").notNull(),
     customerId: uuid("customer_id").notNull(),
-    /** The billing period, `YYYY-MM` in the tenant's time zone: the billing run's idempotency key. */
-    period: text("period").notNull(),
+    /**
+     * The billing period, `YYYY-MM` in the tenant's time zone: the billing run's idempotency key.
+     * Null on a one-off invoice (a plan change's proration, a prepaid purchase), which may also be
+     * a credit note: a negative total the customer is owed.
+     */
+    period: text("period"),
     issuedOn: date("issued_on", { mode: "string" }).notNull(),
     dueOn: date("due_on", { mode: "string" }).notNull(),
     currency: text("currency").notNull(),
@@ -64,7 +68,10 @@ export const invoices = pgTable(
     check("invoices_number_present", sql`btrim(${t.number}) <> ''`),
     check("invoices_due_after_issue", sql`${t.dueOn} >= ${t.issuedOn}`),
     check("invoices_currency_format", sql`${t.currency} ~ '^[A-Z]{3}$'`),
-    check("invoices_amounts_valid", sql`${t.total} >= 0 and ${t.total} = ${t.subtotal} + ${t.tax}`),
+    check(
+      "invoices_amounts_valid",
+      sql`${t.total} = ${t.subtotal} + ${t.tax} and (${t.total} >= 0 or ${t.period} is null)`,
+    ),
     check("invoices_void_complete", sql`(${t.voidedAt} is null) = (${t.voidReason} is null)`),
     check("invoices_void_reason_present", sql`btrim(${t.voidReason}) <> ''`),
   ],
@@ -82,7 +89,6 @@ export const invoiceLines = pgTable(
   "invoice_lines",
   {
     tenantId: tenantIdColumn(),
-    id: uuid("id").notNull(),
     invoiceId: uuid("invoice_id").notNull(),
     /** 1-based order on the invoice. */
     position: smallint("position").notNull(),
@@ -99,8 +105,8 @@ export const invoiceLines = pgTable(
     gross: money("gross").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    unique("invoice_lines_position_unique").on(t.tenantId, t.invoiceId, t.position),
+    // A line is its invoice and position: no id of its own, one index less for the billing run.
+    primaryKey({ name: "invoice_lines_pkey", columns: [t.tenantId, t.invoiceId, t.position] }),
     tenantReference("invoice_lines_invoice_fk", [t.tenantId, t.invoiceId], invoices).onDelete("cascade"),
     tenantIsolation(t.tenantId),
     check(
@@ -136,5 +142,28 @@ export const invoiceCounters = pgTable(
     tenantIsolation(t.tenantId),
     check("invoice_counters_year_range", sql`${t.year} between 2000 and 9999`),
     check("invoice_counters_last_seq_not_negative", sql`${t.lastSeq} >= 0`),
+  ],
+).enableRLS();
+
+/**
+ * The reminders sent for an invoice, one row per offset of the dunning schedule (dunning.models.ts),
+ * written in the transaction that queues the message: the job never sends the same one twice.
+ */
+export const invoiceReminders = pgTable(
+  "invoice_reminders",
+  {
+    tenantId: tenantIdColumn(),
+    invoiceId: uuid("invoice_id").notNull(),
+    /** Days relative to the due date, as in the tenant's schedule. */
+    offsetDays: smallint("offset_days").notNull(),
+    /** The tenant's local date it was sent on. */
+    sentOn: date("sent_on", { mode: "string" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: "invoice_reminders_pkey", columns: [t.tenantId, t.invoiceId, t.offsetDays] }),
+    tenantReference("invoice_reminders_invoice_fk", [t.tenantId, t.invoiceId], invoices).onDelete("cascade"),
+    tenantIsolation(t.tenantId),
+    check("invoice_reminders_offset_range", sql`${t.offsetDays} between -30 and 90`),
   ],
 ).enableRLS();

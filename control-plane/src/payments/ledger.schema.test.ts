@@ -12,7 +12,8 @@ import { rowsOf } from "../db/rows.ts";
 import { ledgerEntries, ledgerTransactions, payments } from "./payments.tables.ts";
 
 // The ledger's and the payments' invariants, held by the database whatever a use case does:
-// entries of a ledger transaction sum to zero when the database transaction commits; the
+// every statement that writes ledger entries leaves each transaction it touched summing to
+// zero (ADR 0004: a transaction's entries go in in one statement); the
 // application role can add rows but never change or remove them; a payment is undone only by
 // one reversal that mirrors it; a gateway's transaction is recorded once per tenant.
 
@@ -40,16 +41,23 @@ for (const kind of await databaseBackends()) {
       ...values,
     });
 
-    /** A ledger transaction with the given (account, amount) entries, receivables on x's customer. */
-    const post = async (tx: Tx, x: BillingTenant, entries: [account: "cash" | "receivable" | "revenue", number][]) => {
-      const id = crypto.randomUUID();
-      await tx
+    type Entry = [account: "cash" | "receivable" | "revenue", amount: number];
+    const entryRow = (x: BillingTenant, transactionId: string, [account, amount]: Entry) => ({
+      tenantId: x.tenantId,
+      transactionId,
+      account,
+      customerId: account === "receivable" ? x.customerId : null,
+      amount,
+    });
+    const header = (tx: Tx, x: BillingTenant, id = crypto.randomUUID()) =>
+      tx
         .insert(ledgerTransactions)
-        .values({ tenantId: x.tenantId, id, kind: "adjustment", occurredAt: new Date() });
-      for (const [account, amount] of entries) {
-        const customerId = account === "receivable" ? x.customerId : null;
-        await tx.insert(ledgerEntries).values({ tenantId: x.tenantId, transactionId: id, account, customerId, amount });
-      }
+        .values({ tenantId: x.tenantId, id, kind: "adjustment", occurredAt: new Date() })
+        .then(() => id);
+    /** A ledger transaction with the given (account, amount) entries in one statement, receivables on x's customer. */
+    const post = async (tx: Tx, x: BillingTenant, entries: Entry[], id = crypto.randomUUID()) => {
+      await header(tx, x, id);
+      await tx.insert(ledgerEntries).values(entries.map((e) => entryRow(x, id, e)));
       return id;
     };
     const transactionsOf = (x: BillingTenant, id: string) =>
@@ -57,7 +65,7 @@ for (const kind of await databaseBackends()) {
         tx.select().from(ledgerEntries).where(eq(ledgerEntries.transactionId, id)),
       );
 
-    test("a balanced transaction commits, its entries written in separate statements", async () => {
+    test("a balanced transaction commits", async () => {
       const id = await t.database.withTenant(a.tenantId, (tx) =>
         post(tx, a, [
           ["receivable", 150_000],
@@ -68,18 +76,23 @@ for (const kind of await databaseBackends()) {
       expect((await transactionsOf(a, id)).map((e) => e.amount)).toEqual([150_000, -135_000, -15_000]);
     });
 
-    test("an unbalanced transaction fails at COMMIT, after every statement was accepted, and leaves nothing", async () => {
-      let id = "";
+    test("a statement that leaves a transaction unbalanced is refused at once, and leaves nothing", async () => {
+      const id = crypto.randomUUID();
       let accepted = false;
       const work = t.database.withTenant(a.tenantId, async (tx) => {
-        id = await post(tx, a, [
-          ["cash", 50_000],
-          ["receivable", -40_000],
-        ]);
+        await post(
+          tx,
+          a,
+          [
+            ["cash", 50_000],
+            ["receivable", -40_000],
+          ],
+          id,
+        );
         accepted = true;
       });
       expect(await databaseError(work)).toMatch(/ledger transaction .* does not balance: its entries sum to 10000/);
-      expect(accepted).toBe(true);
+      expect(accepted).toBe(false);
       expect(await transactionsOf(a, id)).toEqual([]);
       const [txn] = await t.database.withTenant(a.tenantId, (tx) =>
         tx.select().from(ledgerTransactions).where(eq(ledgerTransactions.id, id)),
@@ -87,12 +100,26 @@ for (const kind of await databaseBackends()) {
       expect(txn).toBeUndefined();
     });
 
-    test("two unbalanced transactions do not balance each other", async () => {
+    test("two unbalanced transactions in one statement do not balance each other", async () => {
       const work = t.database.withTenant(a.tenantId, async (tx) => {
-        await post(tx, a, [["cash", 70_000]]);
-        await post(tx, a, [["receivable", -70_000]]);
+        const one = await header(tx, a);
+        const two = await header(tx, a);
+        await tx
+          .insert(ledgerEntries)
+          .values([entryRow(a, one, ["cash", 70_000]), entryRow(a, two, ["receivable", -70_000])]);
       });
       expect(await databaseError(work)).toMatch(/does not balance/);
+    });
+
+    test("a later statement cannot add to a balanced transaction", async () => {
+      const work = t.database.withTenant(a.tenantId, async (tx) => {
+        const id = await post(tx, a, [
+          ["cash", 10_000],
+          ["receivable", -10_000],
+        ]);
+        await tx.insert(ledgerEntries).values(entryRow(a, id, ["cash", 1]));
+      });
+      expect(await databaseError(work)).toMatch(/does not balance: its entries sum to 1$/);
     });
 
     test("a single-entry transaction is refused, and so is an entry of zero", async () => {
@@ -110,10 +137,13 @@ for (const kind of await databaseBackends()) {
 
     test("receivable entries, and only they, name a customer; a customer's balance is their sum", async () => {
       const noCustomer = t.database.withTenant(a.tenantId, async (tx) => {
-        const id = await post(tx, a, [["cash", 10_000]]);
+        const id = await header(tx, a);
         await tx
           .insert(ledgerEntries)
-          .values({ tenantId: a.tenantId, transactionId: id, account: "receivable", amount: -10_000 });
+          .values([
+            entryRow(a, id, ["cash", 10_000]),
+            { tenantId: a.tenantId, transactionId: id, account: "receivable", amount: -10_000 },
+          ]);
       });
       expect(await databaseError(noCustomer)).toMatch(/ledger_entries_customer_account/);
 
@@ -153,7 +183,7 @@ for (const kind of await databaseBackends()) {
         sql`update ledger_transactions set memo = 'rewritten' where id = ${id}`,
         sql`delete from ledger_transactions where id = ${id}`,
         sql`set session_replication_role = replica`,
-        sql`alter table ledger_entries disable trigger ledger_entries_balanced`,
+        sql`alter table ledger_entries disable trigger ledger_entries_balanced_insert`,
       ];
       for (const statement of attempts) {
         expect(await databaseError(t.database.withTenant(a.tenantId, (tx) => tx.execute(statement)))).toMatch(

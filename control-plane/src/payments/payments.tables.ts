@@ -80,15 +80,12 @@ export const ledgerTransactions = pgTable(
     /** Null when a job posted it (the billing run). */
     createdBy: uuid("created_by").references(() => users.id),
     memo: text("memo"),
-    invoiceId: uuid("invoice_id"),
     paymentId: uuid("payment_id"),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    tenantReference("ledger_transactions_invoice_fk", [t.tenantId, t.invoiceId], invoices),
     tenantReference("ledger_transactions_payment_fk", [t.tenantId, t.paymentId], payments),
-    index("ledger_transactions_invoice_idx").on(t.tenantId, t.invoiceId),
     index("ledger_transactions_payment_idx").on(t.tenantId, t.paymentId),
     index("ledger_transactions_occurred_idx").on(t.tenantId, t.occurredAt),
     tenantIsolation(t.tenantId),
@@ -124,12 +121,15 @@ export const ledgerEntries = pgTable(
     transactionId: uuid("transaction_id").notNull(),
     account: text("account", { enum: ledgerAccounts }).notNull(),
     customerId: uuid("customer_id"),
+    /** On receivable entries of an invoice (or its void): which invoice the amount is. */
+    invoiceId: uuid("invoice_id"),
     amount: money("amount").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     tenantReference("ledger_entries_transaction_fk", [t.tenantId, t.transactionId], ledgerTransactions),
     tenantReference("ledger_entries_customer_fk", [t.tenantId, t.customerId], customers),
+    tenantReference("ledger_entries_invoice_fk", [t.tenantId, t.invoiceId], invoices),
     index("ledger_entries_transaction_idx").on(t.tenantId, t.transactionId),
     // With the amount, a customer's balance is an index-only sum.
     index("ledger_entries_customer_idx").on(t.tenantId, t.customerId, t.amount),
@@ -140,5 +140,6 @@ export const ledgerEntries = pgTable(
     ),
     check("ledger_entries_customer_account", sql`(${t.account} = 'receivable') = (${t.customerId} is not null)`),
     check("ledger_entries_amount_not_zero", sql`${t.amount} <> 0`),
+    check("ledger_entries_invoice_receivable", sql`${t.invoiceId} is null or ${t.account} = 'receivable'`),
   ],
 ).enableRLS();

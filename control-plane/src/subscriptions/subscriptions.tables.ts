@@ -14,7 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { customers } from "../customers/customers.tables.ts";
-import { createdAt, tenantIdColumn, tenantReference, updatedAt } from "../db/columns.ts";
+import { createdAt, money, tenantIdColumn, tenantReference, updatedAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/tenancy.ts";
 import { plans } from "../plans/plans.tables.ts";
 import { sites } from "../sites/sites.tables.ts";
@@ -47,6 +47,10 @@ export const subscriptions = pgTable(
     status: text("status", { enum: subscriptionStatuses }).notNull().default("pending"),
     activatedAt: timestamp("activated_at", { withTimezone: true }),
     terminatedAt: timestamp("terminated_at", { withTimezone: true }),
+    /** Who isolated it: dunning restores only what dunning isolated (dunning.models.ts). */
+    isolatedBy: text("isolated_by", { enum: ["dunning", "staff"] }),
+    /** Taken off every monthly invoice as a discount line (prorated with the plan). */
+    monthlyDiscount: money("monthly_discount").notNull().default(0),
     /** Dunning override (audited): not isolated before the end of this day, tenant time. */
     keepActiveUntil: date("keep_active_until", { mode: "string" }),
     /** Prepaid: the end of the bought validity. */
@@ -91,5 +95,8 @@ export const subscriptions = pgTable(
       sql`${t.status} not in ('active', 'isolated', 'suspended') or ${t.activatedAt} is not null`,
     ),
     check("subscriptions_terminated", sql`(${t.status} = 'terminated') = (${t.terminatedAt} is not null)`),
+    check("subscriptions_isolated_by", sql`(${t.status} = 'isolated') = (${t.isolatedBy} is not null)`),
+    check("subscriptions_isolated_by_valid", sql`${t.isolatedBy} in ('dunning', 'staff')`),
+    check("subscriptions_monthly_discount_not_negative", sql`${t.monthlyDiscount} >= 0`),
   ],
 ).enableRLS();
