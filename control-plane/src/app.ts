@@ -9,6 +9,7 @@ import { loadAuth } from "./auth/auth.middleware.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config/config.ts";
 import { createSecretBox } from "./crypto/secret-box.ts";
+import { customersRoutes } from "./customers/customers.routes.tsx";
 import type { Database } from "./db/database.ts";
 import { healthRoutes } from "./health/health.routes.ts";
 import type { LoadedAssets } from "./http/assets.ts";
@@ -18,17 +19,23 @@ import { requestMeta } from "./http/meta.ts";
 import { type AppEnv, observe } from "./http/observe.ts";
 import { requestId } from "./http/request-id.ts";
 import type { RouteDeps } from "./http/route-deps.ts";
+import { invoicesRoutes } from "./invoices/invoices.routes.tsx";
 import type { BrokerConnection } from "./mqtt/broker-connection.ts";
 import { devOutboxRoutes } from "./notifications/dev-outbox.routes.tsx";
 import type { Metrics } from "./observability/metrics.ts";
 import { pagesRoutes } from "./pages/pages.routes.tsx";
+import { paymentsRoutes } from "./payments/payments.routes.tsx";
+import { plansRoutes } from "./plans/plans.routes.tsx";
 import { platformRoutes } from "./platform/platform.routes.tsx";
 import { profileRoutes } from "./profile/profile.routes.tsx";
 import { apiRateLimit } from "./rate-limits/api-limit.ts";
 import { createLoginThrottle, createRateLimiter } from "./rate-limits/rate-limits.ts";
+import { reportsRoutes } from "./reports/reports.routes.tsx";
 import { settingsRoutes } from "./settings/settings.routes.tsx";
 import type { Storage } from "./storage/storage.ts";
+import { subscriptionsRoutes } from "./subscriptions/subscriptions.routes.tsx";
 import { teamRoutes } from "./team/team.routes.tsx";
+import { vouchersRoutes } from "./vouchers/vouchers.routes.tsx";
 
 export interface AppDeps {
   config: Config;
@@ -136,6 +143,13 @@ export function createApp(deps: AppDeps) {
     profileRoutes,
     settingsRoutes,
     auditRoutes,
+    plansRoutes,
+    customersRoutes,
+    subscriptionsRoutes,
+    invoicesRoutes,
+    paymentsRoutes,
+    vouchersRoutes,
+    reportsRoutes,
     platformRoutes,
     devOutboxRoutes,
     ...(deps.extraRoutes ?? []),

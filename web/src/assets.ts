@@ -11,15 +11,30 @@ export type AssetUrls = { css: string; htmx: string };
 export const htmxVersion = "2.0.11";
 
 export type AssetSource = {
-  /** A path relative to the web package (`./…`) or a module specifier resolved from it. */
-  source: string;
+  /**
+   * Paths relative to the web package (`./…`) or module specifiers resolved from it, served as
+   * one file in this order: each area keeps its stylesheet, the browser loads one.
+   */
+  sources: readonly string[];
   /** The served file name before the hash: `<stem>.<hash>.<ext>`. */
   stem: string;
   ext: "css" | "js";
 };
 
 export const assetSources: { readonly [K in keyof AssetUrls]: AssetSource } = {
-  css: { source: "./assets/app.css", stem: "app", ext: "css" },
+  css: {
+    sources: [
+      "./assets/app.css",
+      "./assets/billing.css",
+      "./assets/plans.css",
+      "./assets/customers.css",
+      "./assets/vouchers.css",
+      "./assets/reports.css",
+      "./assets/print.css",
+    ],
+    stem: "app",
+    ext: "css",
+  },
   // The version in the name is for people reading logs; the hash is what busts caches.
-  htmx: { source: "htmx.org/dist/htmx.min.js", stem: `htmx-${htmxVersion}`, ext: "js" },
+  htmx: { sources: ["htmx.org/dist/htmx.min.js"], stem: `htmx-${htmxVersion}`, ext: "js" },
 };

@@ -73,6 +73,7 @@ describe("the ISP picker", () => {
       "/invoices",
       "/payments",
       "/vouchers",
+      "/reports",
       "/sites",
       "/tickets",
       "/team",

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
+import { provisionTenantBilling } from "../billing/billing-settings.usecases.ts";
 import type { Clock } from "../clock.ts";
 import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Database, Tx } from "../db/database.ts";
@@ -76,6 +77,7 @@ export async function signup(deps: AccountsDeps, input: SignupInput & Replacing,
         .values({ id: userId, email: input.email, name: input.ownerName, phone: input.phone, passwordHash });
       await tx.insert(tenants).values({ id: tenantId, slug: input.slug, name: input.ispName });
       await tx.insert(memberships).values({ tenantId, userId, role: "owner" });
+      await provisionTenantBilling(tx, tenantId);
       if (input.replacesSessionId) await invalidateSession(tx, input.replacesSessionId);
       await audit(tx, meta, {
         tenantId,

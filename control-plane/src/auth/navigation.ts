@@ -10,6 +10,7 @@ export const areaPermissions: Readonly<Record<AppArea, Permission>> = {
   invoices: "billing.view",
   payments: "payments.record",
   vouchers: "vouchers.manage",
+  reports: "reports.view",
   network: "network.view",
   tickets: "tickets.manage",
   team: "team.view",

@@ -19,6 +19,7 @@ const MATRIX: Record<Permission, string> = {
   "team.manage": "OA",
   "settings.manage": "OA",
   "audit.view": "OA",
+  "reports.view": "OA..V",
 };
 const LETTER = { owner: "O", admin: "A", technician: "T", collector: "C", viewer: "V" } as const;
 

@@ -17,6 +17,7 @@ export const permissions = [
   "team.manage",
   "settings.manage",
   "audit.view",
+  "reports.view",
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -27,7 +28,7 @@ export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   admin: everything,
   technician: new Set(["dashboard.view", "customers.view", "network.view", "network.manage", "tickets.manage"]),
   collector: new Set(["dashboard.view", "customers.view", "billing.view", "payments.record"]),
-  viewer: new Set(["dashboard.view", "customers.view", "billing.view", "network.view", "team.view"]),
+  viewer: new Set(["dashboard.view", "customers.view", "billing.view", "network.view", "team.view", "reports.view"]),
 };
 
 export function can(role: Role, permission: Permission): boolean {

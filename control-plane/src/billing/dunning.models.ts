@@ -20,8 +20,9 @@
  *   isolated it: a subscription an admin isolated stays isolated until an admin restores it.
  * - terminated subscriptions get nothing: collecting from ex-customers is a person's job.
  */
+
+import type { MinorAmount } from "@kilusi/shared/money";
 import { addDays, isLocalDate, type LocalDate } from "../time/zoned.ts";
-import type { MinorAmount } from "./money.models.ts";
 import type { SubscriptionState } from "./subscription.models.ts";
 
 export interface DunningPolicy {

@@ -14,7 +14,7 @@
  * Tax per line, not on the invoice total, because every line then stands alone: a line can be
  * credited, voided or shown on a receipt without the rest of the invoice changing by a rupiah.
  */
-import { isMinorAmount, type MinorAmount, mulDivRound, toSafeAmount } from "./money.models.ts";
+import { isMinorAmount, type MinorAmount, mulDivRound, toSafeAmount } from "@kilusi/shared/money";
 
 export type LineKind = "plan" | "installation" | "proration" | "discount" | "adjustment";
 

@@ -19,7 +19,7 @@
  *   mirror. Nothing is edited or deleted; a mistake is undone by a reversing transaction.
  * Who holds collected cash is the payment's collector, not a ledger account.
  */
-import { isMinorAmount, type MinorAmount, toSafeAmount } from "./money.models.ts";
+import { isMinorAmount, type MinorAmount, toSafeAmount } from "@kilusi/shared/money";
 
 export const ledgerAccounts = [
   "receivable",

@@ -13,8 +13,9 @@
  * whatever the rounding of each part. Every amount here comes from `partOfCycle`; rounding a
  * part on its own (round(price × days_used / days)) would lose or gain a rupiah across parts.
  */
+
+import { type MinorAmount, mulDivRound } from "@kilusi/shared/money";
 import { addMonths, daysBetween, type LocalDate, parseLocalDate } from "../time/zoned.ts";
-import { type MinorAmount, mulDivRound } from "./money.models.ts";
 
 export const MIN_BILLING_DAY = 1;
 export const MAX_BILLING_DAY = 28;

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { gunzipSync } from "node:zlib";
-import { type AssetUrls, htmxVersion } from "@kilusi/web/assets.ts";
+import { type AssetUrls, assetSources, htmxVersion } from "@kilusi/web/assets.ts";
 import type { Hono } from "hono";
 import { loadAssets } from "./assets.ts";
 
@@ -17,13 +17,23 @@ let cssBytes: Uint8Array<ArrayBuffer>;
 beforeAll(async () => {
   ({ routes, urls } = await loadAssets());
   htmxBytes = new Uint8Array(await readFile(fromWeb.resolve("htmx.org/dist/htmx.min.js")));
-  cssBytes = new Uint8Array(await readFile(new URL("../../../web/assets/app.css", import.meta.url)));
+  // Every area's stylesheet, in the listed order, one newline between files.
+  const parts = await Promise.all(
+    assetSources.css.sources.map((source) => readFile(new URL(`../../../web/${source}`, import.meta.url), "utf8")),
+  );
+  cssBytes = new TextEncoder().encode(parts.join("\n"));
 });
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
 
 describe("loadAssets", () => {
+  test("the stylesheet is every area's file, app.css first", () => {
+    const text = new TextDecoder().decode(cssBytes);
+    expect(text.startsWith("/*\n * Kilusi — the one stylesheet.")).toBe(true);
+    for (const source of assetSources.css.sources) expect(source).toMatch(/^\.\/assets\/[a-z-]+\.css$/);
+  });
+
   test("names each asset by the hash of its bytes", () => {
     expect(urls.css).toBe(`/assets/app.${sha256(cssBytes).slice(0, 10)}.css`);
     expect(urls.htmx).toBe(`/assets/htmx-${htmxVersion}.${sha256(htmxBytes).slice(0, 10)}.js`);

@@ -22,6 +22,8 @@ type ServedAsset = {
   contentType: string;
 };
 
+const NEWLINE = Buffer.from("\n");
+
 const webDir = fileURLToPath(new URL("../../../web/", import.meta.url));
 
 /** A `./` path is relative to the web package; anything else is a module resolved from it. */
@@ -44,8 +46,9 @@ export async function loadAssets(): Promise<LoadedAssets> {
   const urls = {} as Record<keyof AssetUrls, string>;
 
   for (const key of Object.keys(assetSources) as (keyof AssetUrls)[]) {
-    const { source, stem, ext } = assetSources[key];
-    const body = new Uint8Array(await readFile(resolveSource(source)));
+    const { sources, stem, ext } = assetSources[key];
+    const parts = await Promise.all(sources.map((source) => readFile(resolveSource(source))));
+    const body = new Uint8Array(Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [NEWLINE, part]))));
     const digest = createHash("sha256").update(body).digest("hex");
     const name = `${stem}.${digest.slice(0, 10)}.${ext}`;
     files.set(name, {

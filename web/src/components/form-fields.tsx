@@ -9,15 +9,22 @@ type FieldProps = {
   name: string;
   label: string;
   value?: string;
-  type?: "text" | "email" | "tel" | "password";
+  type?: "text" | "email" | "tel" | "password" | "date" | "number" | "url" | "datetime-local";
   autocomplete?: string;
   required?: boolean;
   hint?: string;
   error?: string | undefined;
-  inputmode?: "numeric" | "text" | "email" | "tel";
+  inputmode?: "numeric" | "decimal" | "text" | "email" | "tel";
   maxlength?: number;
   minlength?: number;
   pattern?: string;
+  placeholder?: string;
+  min?: string;
+  max?: string;
+  step?: string;
+  disabled?: boolean;
+  /** Focus on load (the first field of a page whose only job is this form). */
+  autofocus?: boolean;
 };
 
 /** A labelled input whose hint and error are announced with it (aria-describedby). */
@@ -47,6 +54,92 @@ export function Field(props: FieldProps) {
         maxlength={props.maxlength}
         minlength={props.minlength}
         pattern={props.pattern}
+        placeholder={props.placeholder}
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        disabled={props.disabled}
+        autofocus={props.autofocus}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy}
+      />
+      <FieldError id={errorId} error={props.error} />
+    </div>
+  );
+}
+
+/** A labelled multi-line text box (notes, an address, a reason). */
+export function TextArea(props: {
+  id: string;
+  name: string;
+  label: string;
+  value?: string;
+  hint?: string;
+  error?: string | undefined;
+  rows?: number;
+  maxlength?: number;
+  required?: boolean;
+}) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  const errorId = props.error ? `${props.id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={props.error ? "adm-field has-error" : "adm-field"}>
+      <label class="adm-label" for={props.id}>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p class="adm-hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      <textarea
+        class="adm-input"
+        id={props.id}
+        name={props.name}
+        rows={props.rows ?? 3}
+        maxlength={props.maxlength}
+        required={props.required}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy}
+      >
+        {props.value ?? ""}
+      </textarea>
+      <FieldError id={errorId} error={props.error} />
+    </div>
+  );
+}
+
+/** A labelled file input (an ID photo, a CSV). */
+export function FileField(props: {
+  id: string;
+  name: string;
+  label: string;
+  accept: string;
+  hint?: string;
+  error?: string | undefined;
+  required?: boolean;
+}) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  const errorId = props.error ? `${props.id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={props.error ? "adm-field has-error" : "adm-field"}>
+      <label class="adm-label" for={props.id}>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p class="adm-hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      <input
+        class="adm-input"
+        id={props.id}
+        name={props.name}
+        type="file"
+        accept={props.accept}
+        required={props.required}
         aria-invalid={props.error ? "true" : undefined}
         aria-describedby={describedBy}
       />

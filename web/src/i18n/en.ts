@@ -1,7 +1,15 @@
 import type { Messages } from "./id.ts";
 import { accountsMessages } from "./messages/accounts.ts";
+import { billingMessages } from "./messages/billing.ts";
+import { customersMessages } from "./messages/customers.ts";
+import { invoicesMessages } from "./messages/invoices.ts";
+import { paymentsMessages } from "./messages/payments.ts";
+import { plansMessages } from "./messages/plans.ts";
 import { platformMessages } from "./messages/platform.ts";
+import { reportsMessages } from "./messages/reports.ts";
+import { subscriptionsMessages } from "./messages/subscriptions.ts";
 import { teamMessages } from "./messages/team.ts";
+import { vouchersMessages } from "./messages/vouchers.ts";
 
 /** English. Typed as `Messages`, so a missing or an extra key is a compile error. */
 export const en: Messages = {
@@ -20,6 +28,7 @@ export const en: Messages = {
   "nav.invoices": "Invoices",
   "nav.payments": "Payments",
   "nav.vouchers": "Vouchers",
+  "nav.reports": "Reports",
   "nav.network": "Network & sites",
   "nav.tickets": "Tickets",
   "nav.settings": "Settings",
@@ -114,4 +123,12 @@ export const en: Messages = {
   ...accountsMessages.en,
   ...teamMessages.en,
   ...platformMessages.en,
+  ...billingMessages.en,
+  ...plansMessages.en,
+  ...customersMessages.en,
+  ...subscriptionsMessages.en,
+  ...invoicesMessages.en,
+  ...paymentsMessages.en,
+  ...vouchersMessages.en,
+  ...reportsMessages.en,
 };

@@ -1,6 +1,14 @@
 import { accountsMessages } from "./messages/accounts.ts";
+import { billingMessages } from "./messages/billing.ts";
+import { customersMessages } from "./messages/customers.ts";
+import { invoicesMessages } from "./messages/invoices.ts";
+import { paymentsMessages } from "./messages/payments.ts";
+import { plansMessages } from "./messages/plans.ts";
 import { platformMessages } from "./messages/platform.ts";
+import { reportsMessages } from "./messages/reports.ts";
+import { subscriptionsMessages } from "./messages/subscriptions.ts";
 import { teamMessages } from "./messages/team.ts";
+import { vouchersMessages } from "./messages/vouchers.ts";
 
 /**
  * Indonesian, the default locale and the reference catalogue: its keys define `MessageKey`,
@@ -22,6 +30,7 @@ export const id = {
   "nav.invoices": "Tagihan",
   "nav.payments": "Pembayaran",
   "nav.vouchers": "Voucher",
+  "nav.reports": "Laporan",
   "nav.network": "Jaringan & site",
   "nav.tickets": "Tiket",
   "nav.settings": "Pengaturan",
@@ -117,6 +126,14 @@ export const id = {
   ...accountsMessages.id,
   ...teamMessages.id,
   ...platformMessages.id,
+  ...billingMessages.id,
+  ...plansMessages.id,
+  ...customersMessages.id,
+  ...subscriptionsMessages.id,
+  ...invoicesMessages.id,
+  ...paymentsMessages.id,
+  ...vouchersMessages.id,
+  ...reportsMessages.id,
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -83,6 +83,7 @@ export const appAreas = [
   { key: "invoices", href: "/invoices", label: "nav.invoices" },
   { key: "payments", href: "/payments", label: "nav.payments" },
   { key: "vouchers", href: "/vouchers", label: "nav.vouchers" },
+  { key: "reports", href: "/reports", label: "nav.reports" },
   { key: "network", href: "/sites", label: "nav.network" },
   { key: "tickets", href: "/tickets", label: "nav.tickets" },
   { key: "team", href: "/team", label: "nav.team" },

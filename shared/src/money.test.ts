@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { currencyExponent, formatAmount, mulDivRound, parseAmount } from "./money.models.ts";
+import { currencyExponent, formatAmount, mulDivRound, parseAmount } from "./money.ts";
 
 describe("currency exponents", () => {
   test.each([

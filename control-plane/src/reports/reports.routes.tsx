@@ -1,0 +1,9 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../http/observe.ts";
+import type { RouteDeps } from "../http/route-deps.ts";
+
+/** Pages and actions of the reports area. */
+export function reportsRoutes(_deps: RouteDeps) {
+  const app = new Hono<AppEnv>();
+  return app;
+}
