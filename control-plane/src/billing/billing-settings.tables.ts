@@ -27,6 +27,10 @@ export const billingSettings = pgTable(
     /** Router objects the agent uses for isolated customers (PPP profile, firewall address list). */
     isolationProfile: text("isolation_profile").notNull().default("isolir"),
     isolationAddressList: text("isolation_address_list").notNull().default("isolir"),
+    /** The hotspot login page for voucher QR codes when a site names none (`{code}` is the code). */
+    hotspotLoginUrl: text("hotspot_login_url")
+      .notNull()
+      .default("http://hotspot.login/login?username={code}&password={code}"),
     /** Defaults for new plans: PPN in basis points, and whether prices include it. */
     defaultTaxRateBp: integer("default_tax_rate_bp").notNull().default(0),
     defaultTaxInclusive: boolean("default_tax_inclusive").notNull().default(true),
@@ -53,5 +57,6 @@ export const billingSettings = pgTable(
       sql`btrim(${t.isolationProfile}) <> '' and btrim(${t.isolationAddressList}) <> ''`,
     ),
     check("billing_settings_default_tax_rate_range", sql`${t.defaultTaxRateBp} between 0 and 10000`),
+    check("billing_settings_hotspot_login_url", sql`${t.hotspotLoginUrl} ~ '^https?://'`),
   ],
 ).enableRLS();

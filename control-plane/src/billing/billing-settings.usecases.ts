@@ -12,6 +12,7 @@ export interface BillingSettings {
   isolationAddressList: string;
   defaultTaxRateBp: number;
   defaultTaxInclusive: boolean;
+  hotspotLoginUrl: string;
 }
 
 /** The tenant's billing rules, in the caller's tenant transaction; defaults when none were saved. */
@@ -30,6 +31,7 @@ export async function billingSettingsOf(tx: Tx, tenantId: string): Promise<Billi
     isolationAddressList: row.isolationAddressList,
     defaultTaxRateBp: row.defaultTaxRateBp,
     defaultTaxInclusive: row.defaultTaxInclusive,
+    hotspotLoginUrl: row.hotspotLoginUrl,
   };
 }
 

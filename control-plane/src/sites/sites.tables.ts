@@ -12,6 +12,12 @@ export const sites = pgTable(
     name: text("name").notNull(),
     /** IANA zone of the site; null means the tenant's zone. */
     timeZone: text("time_zone"),
+    /**
+     * The hotspot's login page, printed as a QR code on voucher sheets (`{code}` is replaced by
+     * the voucher code), e.g. `http://hotspot.net/login?username={code}&password={code}`; null
+     * falls back to the tenant's (billing settings).
+     */
+    hotspotLoginUrl: text("hotspot_login_url"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -20,6 +26,7 @@ export const sites = pgTable(
     uniqueIndex("sites_name_unique").on(t.tenantId, sql`lower(${t.name})`),
     tenantIsolation(t.tenantId),
     check("sites_name_present", sql`btrim(${t.name}) <> ''`),
+    check("sites_hotspot_login_url", sql`${t.hotspotLoginUrl} ~ '^https?://'`),
   ],
 ).enableRLS();
 

@@ -69,6 +69,8 @@ export const vouchers = pgTable(
     code: text("code").notNull(),
     state: text("state", { enum: voucherStates }).notNull().default("new"),
     soldAt: timestamp("sold_at", { withTimezone: true }),
+    /** Who it was sold to (a reseller, a warung), as typed. */
+    soldTo: text("sold_to"),
     activatedAt: timestamp("activated_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     /** The device that activated it. */
