@@ -55,3 +55,39 @@ export async function seedBillingTenant(database: Database): Promise<BillingTena
   });
   return ids;
 }
+
+export type PlanRow = typeof plans.$inferInsert;
+export type SubscriptionRow = typeof subscriptions.$inferInsert;
+
+/** A plan row for `tenantId` with sensible defaults (a monthly PPPoE plan of Rp150.000). */
+export function planRow(tenantId: string, values: Partial<PlanRow> = {}): PlanRow {
+  return {
+    tenantId,
+    id: crypto.randomUUID(),
+    name: `Plan ${short()}`,
+    type: "pppoe",
+    price: 150_000,
+    cycle: "monthly",
+    downloadKbps: 20_480,
+    uploadKbps: 10_240,
+    ...values,
+  };
+}
+
+/** An active PPPoE subscription row of a customer on a plan at a site. */
+export function subscriptionRow(
+  ids: { tenantId: string; customerId: string; planId: string; siteId: string },
+  values: Partial<SubscriptionRow> = {},
+): SubscriptionRow {
+  return {
+    ...ids,
+    id: crypto.randomUUID(),
+    access: "pppoe",
+    pppoeUsername: `u-${short()}`,
+    pppoePasswordSealed: "sealed",
+    billingDay: 1,
+    status: "active",
+    activatedAt: new Date("2025-01-01T00:00:00Z"),
+    ...values,
+  };
+}
