@@ -37,10 +37,10 @@ export function formatMonth(period: string, locale: Locale): string {
   );
 }
 
-/** Kbps as "20 Mbps" / "512 kbps". */
+/** Kbps as "20 Mbps" / "1.5 Mbps" / "512 kbps" (decimal units, as RouterOS counts). */
 export function formatSpeed(kbps: number): string {
-  if (kbps >= 1024 && kbps % 1024 === 0) return `${kbps / 1024} Mbps`;
-  if (kbps >= 1024) return `${(kbps / 1024).toFixed(1)} Mbps`;
+  if (kbps >= 1000 && kbps % 1000 === 0) return `${kbps / 1000} Mbps`;
+  if (kbps >= 1000) return `${Number((kbps / 1000).toFixed(3))} Mbps`;
   return `${kbps} kbps`;
 }
 

@@ -35,8 +35,8 @@ export async function seedBillingTenant(database: Database): Promise<BillingTena
       type: "pppoe",
       price: 150_000,
       cycle: "monthly",
-      downloadKbps: 20_480,
-      uploadKbps: 10_240,
+      downloadKbps: 20_000,
+      uploadKbps: 10_000,
     });
     await tx
       .insert(customers)
@@ -68,8 +68,8 @@ export function planRow(tenantId: string, values: Partial<PlanRow> = {}): PlanRo
     type: "pppoe",
     price: 150_000,
     cycle: "monthly",
-    downloadKbps: 20_480,
-    uploadKbps: 10_240,
+    downloadKbps: 20_000,
+    uploadKbps: 10_000,
     ...values,
   };
 }

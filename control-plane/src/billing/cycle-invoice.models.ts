@@ -14,7 +14,7 @@
  */
 import type { MinorAmount } from "@kilusi/shared/money";
 import { addDays, type LocalDate } from "../time/zoned.ts";
-import { computeInvoice, type InvoiceLineInput, type InvoiceTotals } from "./invoice.models.ts";
+import { computeInvoice, type InvoiceLine, type InvoiceLineInput, type InvoiceTotals } from "./invoice.models.ts";
 import { type BillingPeriod, firstInvoiceProration, partOfCycle, periodContaining } from "./proration.models.ts";
 
 export interface CycleSubscription {
@@ -43,7 +43,7 @@ export interface CycleInvoice {
   period: BillingPeriod;
   /** `YYYY-MM` of the cycle's first day: the invoice's idempotency key with the subscription. */
   periodKey: string;
-  lines: InvoiceLineInput[];
+  lines: InvoiceLine[];
   totals: InvoiceTotals;
 }
 

@@ -106,6 +106,12 @@ describe("invoice totals", () => {
     expect(
       computeInvoice([line({ unitPriceMinor: 10_000 }), line({ kind: "proration", unitPriceMinor: -20_000 })]),
     ).toEqual({ ok: false, code: "invoice.negative-total" });
+    // A one-off document may be a credit note.
+    expect(
+      computeInvoice([line({ unitPriceMinor: 10_000 }), line({ kind: "proration", unitPriceMinor: -20_000 })], {
+        allowCredit: true,
+      }),
+    ).toMatchObject({ ok: true, invoice: { totalMinor: -10_000 } });
     expect(computeInvoice([line(), line({ discountMinor: 200_000 })])).toEqual({
       ok: false,
       code: "line.discount-exceeds",

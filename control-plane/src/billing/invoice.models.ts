@@ -112,9 +112,14 @@ export function computeLine(input: InvoiceLineInput): LineResult {
 
 /**
  * Every line computed and the totals summed. An invoice whose credits outweigh its charges is
- * refused: what the customer is owed goes to their credit in the ledger, not onto an invoice.
+ * refused, unless it is a one-off document allowed to be a credit note (`allowCredit`: a plan
+ * change whose unused days are worth more than the new plan's): what the customer is owed
+ * then goes to their credit in the ledger, where it settles the next invoices.
  */
-export function computeInvoice(inputs: readonly InvoiceLineInput[]): InvoiceResult {
+export function computeInvoice(
+  inputs: readonly InvoiceLineInput[],
+  options: { allowCredit?: boolean } = {},
+): InvoiceResult {
   if (inputs.length === 0) return { ok: false, code: "invoice.empty" };
   const lines: InvoiceLine[] = [];
   let net = 0n;
@@ -128,7 +133,7 @@ export function computeInvoice(inputs: readonly InvoiceLineInput[]): InvoiceResu
     tax += BigInt(result.line.taxMinor);
     gross += BigInt(result.line.grossMinor);
   }
-  if (gross < 0n) return { ok: false, code: "invoice.negative-total" };
+  if (gross < 0n && !options.allowCredit) return { ok: false, code: "invoice.negative-total" };
   try {
     return {
       ok: true,

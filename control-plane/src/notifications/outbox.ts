@@ -2,7 +2,15 @@ import type { SecretBox } from "../crypto/secret-box.ts";
 import type { Tx } from "../db/database.ts";
 import { notificationOutbox } from "./notifications.tables.ts";
 
-export type NotificationTemplate = "password_reset" | "invitation" | "password_changed";
+export type NotificationTemplate =
+  | "password_reset"
+  | "invitation"
+  | "password_changed"
+  // To subscribers, on WhatsApp: dunning and payments (billing/dunning.job.ts, payments).
+  | "invoice_reminder"
+  | "subscription_isolated"
+  | "subscription_restored"
+  | "payment_received";
 
 /** The secret box purpose of the outbox's sealed parameters. */
 export const OUTBOX_BOX_PURPOSE = "notification_outbox/secrets";
@@ -13,6 +21,7 @@ export interface Sealing {
 
 export interface NotificationInput {
   tenantId: string | null;
+  /** An e-mail address, or a phone number in E.164 (`+62…`), which goes to WhatsApp. */
   recipient: string;
   template: NotificationTemplate;
   /** Parameters a database reader may see (names, the ISP's name, a role). */
@@ -25,8 +34,8 @@ const aadOf = (id: string) => `notification_outbox:${id}`;
 
 /**
  * Asks for a message to be delivered, inside the caller's transaction: if the change rolls
- * back, nothing is sent. The recipient's channel (e-mail now; WhatsApp later) is chosen here,
- * not by callers; delivery is a separate job. Secrets are sealed with the master key, bound to
+ * back, nothing is sent. The recipient's channel is chosen here, not by callers: a phone number
+ * goes to WhatsApp, an address to e-mail; delivery is a separate job. Secrets are sealed with the master key, bound to
  * the row, so a database dump holds no usable link.
  */
 export async function enqueueNotification(tx: Tx, sealing: Sealing, input: NotificationInput): Promise<void> {
@@ -35,7 +44,7 @@ export async function enqueueNotification(tx: Tx, sealing: Sealing, input: Notif
   await tx.insert(notificationOutbox).values({
     id,
     tenantId: input.tenantId,
-    channel: "email",
+    channel: input.recipient.startsWith("+") ? "whatsapp" : "email",
     recipient: input.recipient,
     template: input.template,
     params: input.params,

@@ -38,6 +38,7 @@ export async function recordSubscriberChanges(
       'username', s.pppoe_username,
       'staticIp', host(s.static_ip),
       'mac', s.mac::text,
+      'expiresAt', s.expires_at,
       'plan', jsonb_build_object(
         'id', p.id, 'name', p.name, 'type', p.type,
         'downloadKbps', p.download_kbps, 'uploadKbps', p.upload_kbps,
