@@ -8,6 +8,7 @@ import { type Database, openDatabase } from "./db/database.ts";
 import { appRolePassword } from "./db/migrations.ts";
 import { type DemoLogin, ensureDemoTenant } from "./demo/demo.ts";
 import { loadAssets } from "./http/assets.ts";
+import { startJobScheduler } from "./jobs/billing-jobs.ts";
 import { connectBroker } from "./mqtt/broker-connection.ts";
 import { startEmbeddedBroker } from "./mqtt/embedded-broker.ts";
 import { createMetrics } from "./observability/metrics.ts";
@@ -140,6 +141,19 @@ export async function startControlPlane(
       ? new ConfigError("PORT", `cannot listen on ${config.http.host}:${config.http.port}: already in use`)
       : error;
   }
+  // Every replica runs the jobs; per-tenant advisory locks make the extra runs find nothing to do.
+  const jobs =
+    config.jobsIntervalMs > 0
+      ? startJobScheduler(
+          {
+            database: cp.database,
+            clock: systemClock,
+            logger: logger.child({ job: "billing" }),
+            secretBox: cp.secretBox,
+          },
+          config.jobsIntervalMs,
+        )
+      : null;
   const host = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   const url = config.http.publicUrl ?? `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
   logger.info(
@@ -164,6 +178,7 @@ export async function startControlPlane(
         logger.warn({ afterMs: config.shutdownTimeoutMs }, "requests still in flight; closing them");
         await server.stop(true);
       }
+      await jobs?.stop();
       await cp.close();
       logger.info("stopped");
     },

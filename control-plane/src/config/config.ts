@@ -68,6 +68,7 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: bool(true),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()
@@ -145,6 +146,8 @@ export interface Config {
       }
     | undefined;
   shutdownTimeoutMs: number;
+  /** How often billing and dunning run for every tenant; 0 turns the scheduler off. */
+  jobsIntervalMs: number;
   auth: {
     idleMs: number;
     absoluteMs: number;
@@ -227,6 +230,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         }
       : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    jobsIntervalMs: e.JOBS_INTERVAL_SECONDS * 1000,
     auth: {
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,

@@ -40,6 +40,11 @@ async function candidates(tx: Tx, tenantId: string, customerId?: string): Promis
     invoices: { invoiceId: string; number: string; dueOn: string; open: string | number; sent: number[] | null }[];
   }>(
     await tx.execute(sql`
+      -- Settled once (materialized): joined as a plain subquery the planner may rescan it per
+      -- subscription when the statistics are stale, as right after an import.
+      with si as materialized (
+        select * from (${settledInvoices(tenantId, customerId ? { customerId } : {})}) x where x.open > 0
+      )
       select s.id as subscription_id, s.status, s.isolated_by, s.keep_active_until,
              c.name as customer_name, c.phone_e164 as phone,
              coalesce(json_agg(json_build_object(
@@ -49,8 +54,7 @@ async function candidates(tx: Tx, tenantId: string, customerId?: string): Promis
                order by si.due_on, si.seq) filter (where si.id is not null), '[]') as invoices
       from subscriptions s
       join customers c on c.tenant_id = s.tenant_id and c.id = s.customer_id
-      left join (${settledInvoices(tenantId, customerId ? { customerId } : {})}) si
-        on si.subscription_id = s.id and si.open > 0
+      left join si on si.subscription_id = s.id
       where s.tenant_id = ${tenantId}::uuid and s.status in ('active', 'isolated') ${ofCustomer}
       group by s.tenant_id, s.id, c.name, c.phone_e164
       having count(si.id) > 0 or (s.status = 'isolated' and s.isolated_by = 'dunning')`),

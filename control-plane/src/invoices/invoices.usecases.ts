@@ -90,9 +90,11 @@ export async function listInvoices(
   return deps.database.withTenant(actor.tenantId, async (tx) => {
     const rows = rowsOf<SettledInvoiceRow & { customer_name: string }>(
       await tx.execute(sql`
+        with si as materialized (
+          ${settledInvoices(actor.tenantId, filters.customerId ? { customerId: filters.customerId } : {})}
+        )
         select si.*, c.name as customer_name
-        from (${settledInvoices(actor.tenantId, filters.customerId ? { customerId: filters.customerId } : {})}) si
-        join customers c on c.tenant_id = si.tenant_id and c.id = si.customer_id
+        from si join customers c on c.tenant_id = si.tenant_id and c.id = si.customer_id
         where ${sql.join(conditions, sql` and `)}
         order by si.issued_on desc, si.year desc, si.seq desc
         limit ${INVOICE_PAGE + 1} offset ${(filters.page - 1) * INVOICE_PAGE}`),

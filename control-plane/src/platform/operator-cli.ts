@@ -8,12 +8,16 @@ import { type Config, ConfigError, parseConfig } from "../config/config.ts";
 import { loadMasterKey } from "../config/master-key.ts";
 import type { Database } from "../db/database.ts";
 import { AppError } from "../http/errors.ts";
+import { runBillingCommand } from "../jobs/jobs-cli.ts";
 import { openConfiguredDatabase } from "../runtime.ts";
 import { createOperator } from "./platform.usecases.ts";
 
 export const USAGE = `Usage: kilusi <command>
 
 Commands:
+  run-billing [--tenant <address>]
+      Runs billing and dunning now for every active ISP (or the one at <address>), as the
+      scheduler does every JOBS_INTERVAL_SECONDS; prints what each ISP got.
   create-operator --email <e-mail> --name <name>
       Creates a platform operator, or makes an existing account one (its password is
       asked for and checked). The password is read from stdin: hidden on a terminal,
@@ -38,6 +42,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (command === "help" || command === "--help" || command === "-h") {
     io.out(USAGE);
     return 0;
+  }
+  if (command === "run-billing") {
+    let tenant: string | undefined;
+    try {
+      tenant = parseArgs({ args: [...rest], options: { tenant: { type: "string" } }, strict: true }).values.tenant;
+    } catch (error) {
+      return usage(io, (error as Error).message);
+    }
+    return runBillingCommand(io, tenant);
   }
   if (command !== "create-operator") return usage(io, command ? `unknown command "${command}"` : "no command");
   let flags: { email?: string; name?: string };
