@@ -31,6 +31,8 @@ export const billingSettings = pgTable(
     hotspotLoginUrl: text("hotspot_login_url")
       .notNull()
       .default("http://hotspot.login/login?username={code}&password={code}"),
+    /** Printed at the foot of every invoice: how to pay (bank accounts, e-wallets), the ISP's address. */
+    invoiceFooter: text("invoice_footer"),
     /** Defaults for new plans: PPN in basis points, and whether prices include it. */
     defaultTaxRateBp: integer("default_tax_rate_bp").notNull().default(0),
     defaultTaxInclusive: boolean("default_tax_inclusive").notNull().default(true),
@@ -58,5 +60,6 @@ export const billingSettings = pgTable(
     ),
     check("billing_settings_default_tax_rate_range", sql`${t.defaultTaxRateBp} between 0 and 10000`),
     check("billing_settings_hotspot_login_url", sql`${t.hotspotLoginUrl} ~ '^https?://'`),
+    check("billing_settings_invoice_footer_length", sql`length(${t.invoiceFooter}) <= 1000`),
   ],
 ).enableRLS();

@@ -259,7 +259,7 @@ export async function updateVoucher(
   tx: Tx,
   tenantId: string,
   voucherId: string,
-  set: Partial<Pick<typeof vouchers.$inferInsert, "state" | "soldAt" | "soldTo">>,
+  set: Partial<Pick<typeof vouchers.$inferInsert, "state" | "soldAt" | "soldTo" | "voidedAt" | "voidReason">>,
 ): Promise<VoucherRow> {
   const [row] = await tx
     .update(vouchers)
@@ -285,6 +285,8 @@ export async function moveVouchers(
     limit: number | null;
     soldAt?: Date;
     soldTo?: string | null;
+    voidedAt?: Date;
+    voidReason?: string;
   },
 ): Promise<string[]> {
   const states = sql.join(
@@ -296,6 +298,10 @@ export async function moveVouchers(
     args.soldAt !== undefined
       ? sql`, sold_at = ${args.soldAt.toISOString()}::timestamptz, sold_to = ${args.soldTo ?? null}`
       : sql``;
+  const voided =
+    args.voidedAt !== undefined
+      ? sql`, voided_at = ${args.voidedAt.toISOString()}::timestamptz, void_reason = ${args.voidReason ?? null}`
+      : sql``;
   const result = await tx.execute(sql`
     with picked as (
       select id from ${vouchers}
@@ -304,7 +310,7 @@ export async function moveVouchers(
       ${limit}
       for update
     )
-    update ${vouchers} as v set state = ${args.to}${sold}
+    update ${vouchers} as v set state = ${args.to}${sold}${voided}
     from picked
     where v.tenant_id = ${args.tenantId}::uuid and v.id = picked.id
     returning v.code`);

@@ -45,6 +45,7 @@ export const voucherBatches = pgTable(
     tenantReference("voucher_batches_plan_fk", [t.tenantId, t.planId], plans),
     tenantReference("voucher_batches_site_fk", [t.tenantId, t.siteId], sites),
     index("voucher_batches_created_idx").on(t.tenantId, t.createdAt),
+    index("voucher_batches_plan_idx").on(t.tenantId, t.planId),
     tenantIsolation(t.tenantId),
     check("voucher_batches_count_range", sql`${t.count} between 1 and 10000`),
     check("voucher_batches_prefix_format", sql`${t.prefix} ~ '^[A-Z0-9-]{0,12}$'`),
@@ -73,6 +74,9 @@ export const vouchers = pgTable(
     soldTo: text("sold_to"),
     activatedAt: timestamp("activated_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
+    /** A void is final and says why (a lost sheet, a refund). */
+    voidedAt: timestamp("voided_at", { withTimezone: true }),
+    voidReason: text("void_reason"),
     /** The device that activated it. */
     mac: macaddr("mac"),
     createdAt: createdAt(),
@@ -86,6 +90,10 @@ export const vouchers = pgTable(
     check("vouchers_state_valid", sql`${t.state} in ('new', 'sold', 'active', 'expired', 'void')`),
     check("vouchers_code_format", sql`${t.code} ~ '^[A-Za-z0-9-]{4,44}$'`),
     check("vouchers_sold", sql`${t.state} <> 'sold' or ${t.soldAt} is not null`),
+    check(
+      "vouchers_void_complete",
+      sql`(${t.state} = 'void') = (${t.voidedAt} is not null) and (${t.voidedAt} is null) = (${t.voidReason} is null)`,
+    ),
     check(
       "vouchers_active",
       sql`${t.state} <> 'active' or (${t.activatedAt} is not null and ${t.expiresAt} is not null)`,

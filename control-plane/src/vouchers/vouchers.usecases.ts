@@ -222,7 +222,11 @@ export async function voidVoucher(
   return deps.database.withTenant(actor.tenantId, async (tx) => {
     const before = await lockedVoucher(tx, actor, input.batchId, input.voucherId);
     const state = targetOf(before.state, "void");
-    const after = await updateVoucher(tx, actor.tenantId, before.id, { state });
+    const after = await updateVoucher(tx, actor.tenantId, before.id, {
+      state,
+      voidedAt: deps.clock.now(),
+      voidReason: input.reason,
+    });
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
@@ -288,7 +292,15 @@ export async function voidUnsold(
     const voidable = new Set(statesAllowing("void"));
     const from = statesAllowing("sell").filter((s) => voidable.has(s));
     const to = targetOf(from[0] ?? "new", "void");
-    const codes = await moveVouchers(tx, { tenantId: actor.tenantId, batchId: input.batchId, from, to, limit: null });
+    const codes = await moveVouchers(tx, {
+      tenantId: actor.tenantId,
+      batchId: input.batchId,
+      from,
+      to,
+      limit: null,
+      voidedAt: deps.clock.now(),
+      voidReason: input.reason,
+    });
     if (codes.length === 0) throw notEnoughVouchers(0);
     await audit(tx, meta, {
       tenantId: actor.tenantId,
