@@ -13,6 +13,8 @@ export interface BillingSettings {
   defaultTaxRateBp: number;
   defaultTaxInclusive: boolean;
   hotspotLoginUrl: string;
+  /** Printed at the foot of invoices and receipts (how to pay, the ISP's address). */
+  invoiceFooter: string | null;
 }
 
 /** The tenant's billing rules, in the caller's tenant transaction; defaults when none were saved. */
@@ -32,6 +34,7 @@ export async function billingSettingsOf(tx: Tx, tenantId: string): Promise<Billi
     defaultTaxRateBp: row.defaultTaxRateBp,
     defaultTaxInclusive: row.defaultTaxInclusive,
     hotspotLoginUrl: row.hotspotLoginUrl,
+    invoiceFooter: row.invoiceFooter,
   };
 }
 
