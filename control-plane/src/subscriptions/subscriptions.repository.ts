@@ -23,6 +23,15 @@ export async function lockSubscription(
   return row ?? null;
 }
 
+/** A subscription's own row, unlocked (for pages). */
+export async function subscriptionRowOf(tx: Tx, tenantId: string, id: string): Promise<SubscriptionRow | null> {
+  const [row] = await tx
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.id, id)));
+  return row ?? null;
+}
+
 /** A plan new subscriptions may take: this tenant's and not archived. */
 export async function offeredPlan(tx: Tx, tenantId: string, planId: string): Promise<PlanRow | null> {
   const [plan] = await tx
