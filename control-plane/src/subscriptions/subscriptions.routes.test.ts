@@ -107,7 +107,8 @@ describe("subscription pages", () => {
       expect(page).toContain(t(key));
       expect(page).toContain('aria-invalid="true"');
       expect(page).toContain(t("subscriptions.form.invalid"));
-      if (field === "pppoeUsername" && values.pppoeUsername) expect(page).toContain(`value="${values.pppoeUsername}"`);
+      const typed = (values as Record<string, string>).pppoeUsername;
+    if (field === "pppoeUsername" && typed) expect(page).toContain(`value="${typed}"`);
       expect((await rows()).length).toBe(before);
     },
   );
