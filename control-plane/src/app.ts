@@ -31,6 +31,7 @@ import { profileRoutes } from "./profile/profile.routes.tsx";
 import { apiRateLimit } from "./rate-limits/api-limit.ts";
 import { createLoginThrottle, createRateLimiter } from "./rate-limits/rate-limits.ts";
 import { reportsRoutes } from "./reports/reports.routes.tsx";
+import { billingSettingsRoutes } from "./settings/billing-settings.routes.tsx";
 import { settingsRoutes } from "./settings/settings.routes.tsx";
 import type { Storage } from "./storage/storage.ts";
 import { subscriptionsRoutes } from "./subscriptions/subscriptions.routes.tsx";
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps) {
     teamRoutes,
     profileRoutes,
     settingsRoutes,
+    billingSettingsRoutes,
     auditRoutes,
     plansRoutes,
     customersRoutes,

@@ -1,6 +1,9 @@
 import { eq } from "drizzle-orm";
-import type { Tx } from "../db/database.ts";
+import { audit, type RequestMeta } from "../audit/audit.ts";
+import type { Clock } from "../clock.ts";
+import type { Database, Tx } from "../db/database.ts";
 import { sites } from "../sites/sites.tables.ts";
+import type { BillingSettingsInput } from "./billing-settings.schemas.ts";
 import { billingSettings } from "./billing-settings.tables.ts";
 import type { DunningPolicy } from "./dunning.models.ts";
 
@@ -47,4 +50,59 @@ const DEFAULT_SITE_NAME = { id: "Lokasi utama", en: "Main site" } as const;
 export async function provisionTenantBilling(tx: Tx, tenantId: string, locale: "id" | "en" = "id"): Promise<void> {
   await tx.insert(billingSettings).values({ tenantId }).onConflictDoNothing();
   await tx.insert(sites).values({ tenantId, id: crypto.randomUUID(), name: DEFAULT_SITE_NAME[locale] });
+}
+
+/** Saves the billing settings; what changed is audited. Invoices already issued keep their terms. */
+export async function updateBillingSettings(
+  deps: { database: Database; clock: Clock },
+  actor: { tenantId: string; userId: string },
+  input: BillingSettingsInput,
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.database.withTenant(actor.tenantId, async (tx) => {
+    const before = await billingSettingsOf(tx, actor.tenantId);
+    const next = {
+      invoiceDueDays: input.invoiceDueDays,
+      invoicePrefix: input.invoicePrefix,
+      reminderOffsets: input.reminderOffsets,
+      graceDays: input.graceDays,
+      isolateAfterDays: input.isolateAfterDays,
+      isolationProfile: input.isolationProfile,
+      isolationAddressList: input.isolationAddressList,
+      defaultTaxRateBp: input.defaultTaxRate,
+      defaultTaxInclusive: input.defaultTaxInclusive,
+      hotspotLoginUrl: input.hotspotLoginUrl,
+      invoiceFooter: input.invoiceFooter,
+    };
+    const previous: Record<keyof typeof next, unknown> = {
+      invoiceDueDays: before.invoiceDueDays,
+      invoicePrefix: before.invoicePrefix,
+      reminderOffsets: before.policy.reminderOffsets,
+      graceDays: before.policy.graceDays,
+      isolateAfterDays: before.policy.isolateAfterDays,
+      isolationProfile: before.isolationProfile,
+      isolationAddressList: before.isolationAddressList,
+      defaultTaxRateBp: before.defaultTaxRateBp,
+      defaultTaxInclusive: before.defaultTaxInclusive,
+      hotspotLoginUrl: before.hotspotLoginUrl,
+      invoiceFooter: before.invoiceFooter,
+    };
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
+      (k) => JSON.stringify(next[k]) !== JSON.stringify(previous[k]),
+    );
+    if (changed.length === 0) return;
+    await tx
+      .update(billingSettings)
+      .set({ ...next, updatedAt: deps.clock.now() })
+      .where(eq(billingSettings.tenantId, actor.tenantId));
+    await audit(tx, meta, {
+      tenantId: actor.tenantId,
+      actorUserId: actor.userId,
+      action: "billing.settings_changed",
+      entityType: "tenant",
+      entityId: actor.tenantId,
+      before: Object.fromEntries(changed.map((k) => [k, previous[k]])),
+      after: Object.fromEntries(changed.map((k) => [k, next[k]])),
+    });
+  });
 }

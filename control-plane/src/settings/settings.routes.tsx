@@ -25,7 +25,11 @@ const actorOf = (c: Context<AppEnv>): SettingsActor => {
 export function settingsRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
 
-  async function page(c: Context<AppEnv>, extra: Partial<SettingsPageProps> = {}, status: 200 | 400 | 413 | 415 = 200) {
+  async function page(
+    c: Context<AppEnv>,
+    extra: Partial<SettingsPageProps> = {},
+    status: 200 | 400 | 409 | 413 | 415 = 200,
+  ) {
     const auth = tenantAuthOf(c);
     const current = await loadSettings(deps, auth.tenant.id);
     return c.html(
@@ -68,7 +72,24 @@ export function settingsRoutes(deps: RouteDeps) {
       };
       return page(c, { values, errors }, 400);
     }
-    await updateSettings(deps, actorOf(c), parsed.data, c.get("meta"));
+    try {
+      await updateSettings(deps, actorOf(c), parsed.data, c.get("meta"));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "currency_in_use") throw error;
+      const auth = tenantAuthOf(c);
+      const t = translator(localeOf(c));
+      return page(
+        c,
+        {
+          values: {
+            ...parsed.data,
+            require2fa: auth.role === "owner" ? parsed.data.require2fa : auth.tenant.require2fa,
+          },
+          errors: { currency: t("settings.error.currencyInUse") },
+        },
+        409,
+      );
+    }
     return c.redirect("/settings?done=saved", 303);
   });
 

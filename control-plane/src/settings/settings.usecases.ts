@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
 import { randomToken } from "../crypto/tokens.ts";
-import type { Database } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
+import { rowsOf } from "../db/rows.ts";
 import { AppError, notFound } from "../http/errors.ts";
 import type { Storage, StoredObject } from "../storage/storage.ts";
 import { type Role, tenants } from "../tenants/tenants.tables.ts";
@@ -66,6 +67,7 @@ export async function updateSettings(
     };
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== before[k]);
     if (changed.length === 0) return;
+    if (changed.includes("currency") && (await moneyRecorded(tx))) throw currencyInUse();
     await tx
       .update(tenants)
       .set({ ...next, updatedAt: deps.clock.now() })
@@ -81,6 +83,23 @@ export async function updateSettings(
     });
   });
 }
+
+/**
+ * Amounts are integers in the currency's minor unit (IDR has none, USD has cents): once any is
+ * recorded, another currency would read every one of them wrongly.
+ */
+async function moneyRecorded(tx: Tx): Promise<boolean> {
+  const rows = rowsOf<{ used: boolean }>(
+    await tx.execute(sql`select exists (select 1 from plans) or exists (select 1 from invoices)
+      or exists (select 1 from payments) or exists (select 1 from voucher_batches) as used`),
+  );
+  return rows[0]?.used === true;
+}
+
+export const currencyInUse = () =>
+  new AppError("currency_in_use", 409, "The currency cannot change once amounts are recorded in it.", {
+    field: "currency",
+  });
 
 export const logoTooLarge = () => new AppError("logo_too_large", 413, "The logo is larger than 512 KB.");
 export const logoNotAnImage = () => new AppError("logo_type", 415, "The logo must be a PNG, JPEG or WebP image.");

@@ -151,6 +151,8 @@ export const teamMessages = defineMessages({
     "settings.error.name": "Isi nama ISP (2 sampai 100 karakter).",
     "settings.error.timeZone": "Pilih zona waktu dari daftar.",
     "settings.error.currency": "Bukan kode mata uang ISO 4217 (mis. IDR).",
+    "settings.error.currencyInUse":
+      "Mata uang tidak bisa diganti setelah ada paket, tagihan atau pembayaran: semua jumlah tercatat dalam mata uang ini.",
     "settings.error.locale": "Pilih Bahasa Indonesia atau English.",
     "settings.logo.title": "Logo",
     "settings.logo.current": "Logo ISP saat ini",
@@ -331,6 +333,8 @@ export const teamMessages = defineMessages({
     "settings.error.name": "Enter the ISP's name (2 to 100 characters).",
     "settings.error.timeZone": "Choose a time zone from the list.",
     "settings.error.currency": "Not an ISO 4217 currency code (e.g. IDR).",
+    "settings.error.currencyInUse":
+      "The currency cannot change once there are plans, invoices or payments: every amount is recorded in it.",
     "settings.error.locale": "Choose Bahasa Indonesia or English.",
     "settings.logo.title": "Logo",
     "settings.logo.current": "The ISP's current logo",

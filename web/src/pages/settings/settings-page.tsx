@@ -32,6 +32,9 @@ export function SettingsPage(props: SettingsPageProps) {
   return (
     <FramedPage frame={props.frame} title={t("settings.title")}>
       {props.notice ? <Notice kind="ok">{t(`settings.notice.${props.notice}`)}</Notice> : null}
+      <p>
+        <a href="/settings/billing">{t("billing.link")}</a>
+      </p>
       <section class="adm-section" aria-labelledby="general-title">
         <h2 id="general-title">{t("settings.general.title")}</h2>
         <form class="adm-form" method="post" action="/settings" novalidate>
