@@ -64,7 +64,7 @@ export async function updateBillingSettings(
     const next = {
       invoiceDueDays: input.invoiceDueDays,
       invoicePrefix: input.invoicePrefix,
-      reminderOffsets: input.reminderOffsets,
+      reminderOffsets: [...input.reminderOffsets],
       graceDays: input.graceDays,
       isolateAfterDays: input.isolateAfterDays,
       isolationProfile: input.isolationProfile,

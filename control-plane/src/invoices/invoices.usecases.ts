@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Actor } from "../auth/actor.ts";
+import { billingSettingsOf } from "../billing/billing-settings.usecases.ts";
 import type { InvoiceStatus } from "../billing/ledger.models.ts";
 import { invoiceVoided } from "../billing/ledger.models.ts";
 import type { Clock } from "../clock.ts";
@@ -13,6 +14,7 @@ import type { Sealing } from "../notifications/outbox.ts";
 import { writeLedger } from "../payments/ledger.repository.ts";
 import { payments } from "../payments/payments.tables.ts";
 import { tenantOf } from "../subscriptions/subscriptions.usecases.ts";
+import { tenants } from "../tenants/tenants.tables.ts";
 import { localDateOf } from "../time/zoned.ts";
 import { invoiceLines, invoiceReminders, invoices } from "./invoices.tables.ts";
 import { localDateOfColumn, type SettledInvoiceRow, settledInvoices } from "./settlement.sql.ts";
@@ -192,4 +194,34 @@ export async function voidInvoice(deps: InvoicesDeps, actor: Actor, id: string, 
     );
     return { number: invoice.number, restored };
   });
+}
+
+/** The customer a list is narrowed to (`/invoices?customer=`), or null when not the tenant's. */
+export async function invoiceCustomer(deps: Pick<InvoicesDeps, "database">, actor: Actor, customerId: string) {
+  return deps.database.withTenant(actor.tenantId, async (tx) => {
+    const [row] = await tx
+      .select({ id: customers.id, name: customers.name })
+      .from(customers)
+      .where(and(eq(customers.tenantId, actor.tenantId), eq(customers.id, customerId)));
+    return row ?? null;
+  });
+}
+
+/**
+ * What a printed invoice needs besides the invoice: who issues it (name, logo's storage key)
+ * and the payment instructions of the tenant's billing settings.
+ */
+export async function printableInvoice(deps: Pick<InvoicesDeps, "database" | "clock">, actor: Actor, id: string) {
+  const detail = await invoiceDetail(deps, actor, id);
+  if (!detail) return null;
+  const issuer = await deps.database.withTenant(actor.tenantId, async (tx) => {
+    const settings = await billingSettingsOf(tx, actor.tenantId);
+    const [tenant] = await tx
+      .select({ name: tenants.name, logoKey: tenants.logoKey })
+      .from(tenants)
+      .where(eq(tenants.id, actor.tenantId));
+    if (!tenant) throw notFound("ISP");
+    return { name: tenant.name, logoKey: tenant.logoKey, footer: settings.invoiceFooter };
+  });
+  return { ...detail, issuer };
 }

@@ -3,7 +3,11 @@ import type { Child } from "hono/jsx";
 export type ActionFormProps = {
   action: string;
   label: string;
-  /** Destructive actions are red and ask first (hx-confirm, and a native confirm without htmx is not possible: the page says what happens). */
+  /**
+   * Destructive actions are red and ask first. htmx asks only for requests it makes, so a form
+   * with a confirmation and no target is boosted (htmx posts it and swaps the page it is sent
+   * to); without JavaScript it posts plainly, and the page says what the button does.
+   */
   danger?: boolean;
   confirm?: string;
   /** For htmx: the element to replace with the answer, e.g. the row. */
@@ -25,6 +29,7 @@ export function ActionForm(props: ActionFormProps) {
       hx-post={props.target ? props.action : undefined}
       hx-target={props.target}
       hx-swap={props.target ? "outerHTML" : undefined}
+      hx-boost={!props.target && props.confirm ? "true" : undefined}
       hx-confirm={props.confirm}
     >
       {Object.entries(props.fields ?? {}).map(([name, value]) => (
