@@ -50,6 +50,20 @@ const field = (code: string, name: string, message: string) => new AppError(code
  * accepted: short of the invoice it is a partial payment, above it a credit for the next ones.
  */
 export async function recordPayment(deps: PaymentsDeps, actor: Actor, input: RecordPaymentInput, meta: RequestMeta) {
+  return recordPaymentWithId(deps, actor, crypto.randomUUID(), input, meta);
+}
+
+/**
+ * `recordPayment` under an id the caller chose: the payment form's one-time token, so the same
+ * form posted twice (a retry on a bad link) meets the payments primary key and records once.
+ */
+export async function recordPaymentWithId(
+  deps: PaymentsDeps,
+  actor: Actor,
+  id: string,
+  input: RecordPaymentInput,
+  meta: RequestMeta,
+) {
   const now = deps.clock.now();
   const receivedAt = input.receivedAt ?? now;
   if (receivedAt.getTime() > now.getTime() + 60_000) {
@@ -74,7 +88,6 @@ export async function recordPayment(deps: PaymentsDeps, actor: Actor, input: Rec
         );
       if (!invoice) throw field("unknown_invoice", "invoiceId", "Choose one of this customer's invoices.");
     }
-    const id = crypto.randomUUID();
     await tx.insert(payments).values({
       tenantId: actor.tenantId,
       id,
