@@ -43,7 +43,8 @@ async function candidates(tx: Tx, tenantId: string, customerId?: string): Promis
       -- Settled once (materialized): joined as a plain subquery the planner may rescan it per
       -- subscription when the statistics are stale, as right after an import.
       with si as materialized (
-        select * from (${settledInvoices(tenantId, customerId ? { customerId } : {})}) x where x.open > 0
+        select * from (${settledInvoices(tenantId, { owingOnly: true, ...(customerId ? { customerId } : {}) })}) x
+        where x.open > 0
       )
       select s.id as subscription_id, s.status, s.isolated_by, s.keep_active_until,
              c.name as customer_name, c.phone_e164 as phone,

@@ -93,7 +93,11 @@ export async function listInvoices(
     const rows = rowsOf<SettledInvoiceRow & { customer_name: string }>(
       await tx.execute(sql`
         with si as materialized (
-          ${settledInvoices(actor.tenantId, filters.customerId ? { customerId: filters.customerId } : {})}
+          ${settledInvoices(actor.tenantId, {
+            // Unpaid, overdue, open or partly paid invoices belong to customers who owe.
+            owingOnly: ["unpaid", "overdue", "open", "partially_paid"].includes(filters.status),
+            ...(filters.customerId ? { customerId: filters.customerId } : {}),
+          })}
         )
         select si.*, c.name as customer_name
         from si join customers c on c.tenant_id = si.tenant_id and c.id = si.customer_id

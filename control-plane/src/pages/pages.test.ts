@@ -242,6 +242,7 @@ describe("AppShell", () => {
       "Invoices",
       "Payments",
       "Vouchers",
+      "Reports",
       "Network & sites",
       "Tickets",
       "Team",
