@@ -1,33 +1,16 @@
 // Customer search benchmark (on demand: `bun tests/bench/customer-search.ts`; never part of the
-// suite). Issue 4 asks for customer search p95 < 50 ms at 100k customers.
-//
-// A scratch database on the machine's PostgreSQL, migrated as the app does it; one ISP with
-// 100,000 customers (Indonesian names, +62 mobile numbers, a third with a PPPoE subscription)
-// and a second ISP with 20,000, so indexes hold more than one tenant as they do in production.
-// Seeded set-based as the owner. Then the list page's own search function (searchCustomers,
-// which listCustomers runs) is timed through withTenant as the application role, row-level
-// security on, for each kind of query people type, after a warm-up: p50/p95/max per kind
-// beside the target.
-//
-// Then the schema change proposed for rare text (PROPOSED_DDL below: a search-terms table and
-// a phone index; under row-level security PostgreSQL never uses the pg_trgm indexes, see
-// customers.repository.ts) is made by hand in the scratch database, and the same page with
-// the proposed candidate query is timed again, its rows compared with the current ones.
-// The database is dropped at the end.
+// suite). On a scratch database of the machine's PostgreSQL: one tenant with 100k customers
+// (a third with PPPoE subscriptions) and another tenant with 20k, Indonesian names and phones.
+// The search the customers page runs (customers.repository.ts `searchCustomers`) is timed
+// through `withTenant` as the application role, for each kind of query people type, and its
+// p50/p95/max printed beside the target (issue 4: p95 < 50 ms at 100k customers). Under
+// row-level security only leakproof operators may use an index (ADR 0006), so every kind here
+// must be a btree range: the search-terms table, the (tenant, name) and (tenant, phone) indexes.
+// The database is dropped at the end; exit code 1 when a kind misses the target.
 //
 // BENCH_SAMPLES (default 200) sets the samples per kind.
-import { type SQL, sql } from "drizzle-orm";
-import { searchTerms } from "../../control-plane/src/customers/customers.models.ts";
-import {
-  type CustomerSearch,
-  customerPage,
-  foldAscii,
-  type HitsQuery,
-  isShortSearch,
-  namePrefixHits,
-  pastPrefix,
-  searchCustomers,
-} from "../../control-plane/src/customers/customers.repository.ts";
+import { sql } from "drizzle-orm";
+import { type CustomerSearch, searchCustomers } from "../../control-plane/src/customers/customers.repository.ts";
 import { CUSTOMER_PAGE_SIZE } from "../../control-plane/src/customers/customers.usecases.ts";
 import type { Tx } from "../../control-plane/src/db/database.ts";
 import { openTestDatabase, openTestOwner } from "../support/database.ts";
@@ -52,103 +35,6 @@ const LAST = ["Santoso", "Wijaya", "Hidayat", "Saputra", "Pratama", "Kusuma", "N
 const PREFIXES = ["811", "812", "813", "821", "822", "823", "851", "852", "853", "857", "858", "877", "878", "881", "895", "896"];
 const STREETS = ["Jl. Merdeka", "Jl. Sudirman", "Jl. Diponegoro", "Gg. Melati", "Jl. Raya Desa", "Perum Griya Asri"];
 
-/**
- * The proposed change (a migration would carry it): every suffix of every word of a customer's
- * name and of their PPPoE usernames, lower-cased as the search folds it, in a tenant table with
- * a btree; "anto" is then a range of it ('nanto' ≤ term < 'nantp'), and btree comparisons are
- * leakproof, so row-level security lets the index be used. Triggers keep it in step with
- * customers and subscriptions, in the writer's transaction. Phones get a btree for the prefix.
- */
-const PROPOSED_DDL = [
-  `create index customers_tenant_phone_idx on customers (tenant_id, phone_e164 collate "C")`,
-  `create table customer_search_terms (
-    tenant_id uuid not null references tenants (id) on delete cascade,
-    customer_id uuid not null,
-    term text collate "C" not null,
-    constraint customer_search_terms_pk primary key (tenant_id, term, customer_id),
-    constraint customer_search_terms_customer_fk foreign key (tenant_id, customer_id)
-      references customers (tenant_id, id) on delete cascade)`,
-  `create index customer_search_terms_customer_idx on customer_search_terms (tenant_id, customer_id)`,
-  `alter table customer_search_terms enable row level security`,
-  `alter table customer_search_terms force row level security`,
-  `create policy tenant_isolation on customer_search_terms
-    using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)
-    with check (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid)`,
-  `grant select, insert, delete on customer_search_terms to kilusi_app`,
-  // kind: 'n' for a name, 'u' for a PPPoE username.
-  `create function customer_search_terms_of(kind text, value text) returns setof text
-    language sql immutable strict parallel safe as $$
-      select distinct kind || substr(w, i)
-      from regexp_split_to_table(lower(value collate "C"), '\\s+') as w, generate_series(1, length(w)) as i
-      where w <> '' $$`,
-  `create function customers_search_terms_sync() returns trigger language plpgsql as $$
-    begin
-      delete from customer_search_terms t
-        where t.tenant_id = new.tenant_id and t.customer_id = new.id and starts_with(t.term, 'n');
-      insert into customer_search_terms (tenant_id, customer_id, term)
-        select new.tenant_id, new.id, x from customer_search_terms_of('n', new.name) x;
-      return null;
-    end $$`,
-  `create trigger customers_search_terms after insert or update of name on customers
-    for each row execute function customers_search_terms_sync()`,
-  `create function subscriptions_search_terms_sync() returns trigger language plpgsql as $$
-    declare
-      tenant uuid;
-      customer uuid;
-    begin
-      for tenant, customer in
-        select o.tenant_id, o.customer_id from (select old.*) o where tg_op <> 'INSERT'
-        union select n.tenant_id, n.customer_id from (select new.*) n where tg_op <> 'DELETE'
-      loop
-        delete from customer_search_terms t
-          where t.tenant_id = tenant and t.customer_id = customer and starts_with(t.term, 'u');
-        insert into customer_search_terms (tenant_id, customer_id, term)
-          select distinct tenant, customer, x from subscriptions s, customer_search_terms_of('u', s.pppoe_username) x
-          where s.tenant_id = tenant and s.customer_id = customer
-          on conflict do nothing;
-      end loop;
-      return null;
-    end $$`,
-  `create trigger subscriptions_search_terms after insert or delete or update of pppoe_username, customer_id
-    on subscriptions for each row execute function subscriptions_search_terms_sync()`,
-];
-
-/** What the migration would backfill (set-based), before the triggers take over. */
-const PROPOSED_BACKFILL = [
-  `insert into customer_search_terms (tenant_id, customer_id, term)
-    select tenant_id, id, x from customers, customer_search_terms_of('n', name) x
-    union
-    select s.tenant_id, s.customer_id, x from subscriptions s, customer_search_terms_of('u', s.pppoe_username) x
-    where s.pppoe_username is not null`,
-  `vacuum analyze customer_search_terms`,
-  `analyze customers`,
-];
-
-/** The candidates once the terms table exists: index ranges, then the page as today. */
-function proposedHits(tenantId: string): HitsQuery {
-  return (page, search) => {
-    const terms = searchTerms(search.q);
-    if (!terms) return page(sql`true`);
-    if (isShortSearch(terms)) return namePrefixHits(page, terms.text);
-    const range = (term: string) =>
-      sql`(select customer_id from customer_search_terms
-           where tenant_id = ${tenantId} and term >= ${term} and term < ${pastPrefix(term)})`;
-    const sets: SQL[] = [
-      sql`(${sql.join(
-        terms.words.map((w) => range(`n${foldAscii(w)}`)),
-        sql` intersect `,
-      )})`,
-      range(`u${foldAscii(terms.text)}`),
-    ];
-    const phone = terms.phonePrefix;
-    if (phone) {
-      sets.push(sql`(select id from customers where tenant_id = ${tenantId}
-        and phone_e164 collate "C" >= ${phone} and phone_e164 collate "C" < ${pastPrefix(phone)})`);
-    }
-    return page(sql`c.id in (${sql.join(sets, sql` union `)})`);
-  };
-}
-
 const arr = (xs: readonly string[]) => `array[${xs.map((x) => `'${x}'`).join(",")}]`;
 const pick = (a: string, r: string) => `(${a})[1 + floor(${r} * array_length(${a}, 1))::int]`;
 
@@ -162,7 +48,7 @@ async function seedTenant(tenantId: string, slug: string, count: number) {
   await owner.query(`insert into tenants (id, slug, name) values ('${tenantId}', '${slug}', 'Bench ${slug}')`);
   await owner.query(`insert into sites (tenant_id, id, name) values ('${tenantId}', '${site}', 'POP Utama')`);
   await owner.query(`insert into plans (tenant_id, id, name, type, price, cycle, download_kbps, upload_kbps)
-    values ('${tenantId}', '${plan}', 'Rumahan 20', 'pppoe', 150000, 'monthly', 20480, 10240)`);
+    values ('${tenantId}', '${plan}', 'Rumahan 20', 'pppoe', 150000, 'monthly', 20000, 10000)`);
   const first = arr(FIRST);
   const last = arr(LAST);
   await owner.query(`
@@ -275,68 +161,26 @@ try {
     },
     {
       kind: "PPPoE username (whole, part)",
-      queries: usernames.flatMap((u) => [u, u.slice(1, Math.max(4, u.length - 1))]),
+      queries: usernames.flatMap((u) => [u, u.slice(0, Math.max(3, u.length - 2))]),
     },
     { kind: "miss (Xylofon, 0899 0000…)", queries: ["Xylofon", "Qwerty Zz", "zzqx", "0899 0000 0001", "nobody.here"] },
   ];
 
-  console.error("current schema:");
-  const before = await measure(searchCustomers, kinds);
-
-  const ddlStart = performance.now();
-  for (const statement of [...PROPOSED_DDL, ...PROPOSED_BACKFILL]) await owner.query(statement);
-  const ddlSeconds = (performance.now() - ddlStart) / 1000;
+  const results = await measure(searchCustomers, kinds);
   const [size] = await owner.query(`select count(*)::int as terms,
     pg_size_pretty(pg_total_relation_size('customer_search_terms')) as terms_size,
-    pg_size_pretty(pg_relation_size('customers_tenant_phone_idx')) as phone_index,
     pg_size_pretty(pg_total_relation_size('customers')) as customers_size from customer_search_terms`);
-  const proposed: Search = (tx, tenantId, search) => customerPage(tx, tenantId, search, proposedHits(tenantId));
-
-  // Same answers: every query's first page, current and proposed.
-  let differ = 0;
-  for (const k of kinds) {
-    for (let i = 0; i < k.queries.length; i++) {
-      const a = (await run(searchCustomers, searchOf(k, i))).rows.map((r) => r.id).join();
-      const b = (await run(proposed, searchOf(k, i))).rows.map((r) => r.id).join();
-      if (a !== b) differ++;
-    }
-  }
-  // The triggers keep the terms in step with a new, renamed and subscribed customer.
-  const probe = crypto.randomUUID();
-  await t.database.withTenant(tenant, async (tx) => {
-    await tx.execute(
-      sql`insert into customers (tenant_id, id, name) values (${tenant}, ${probe}, 'Zzyzx Kilusiprobe')`,
-    );
-    await tx.execute(
-      sql`update customers set name = 'Zzyzx Renamedprobe' where tenant_id = ${tenant} and id = ${probe}`,
-    );
-  });
-  const found = async (q: string) => (await run(proposed, { q, limit: 5 })).rows.some((r) => r.id === probe);
-  const triggersWork = (await found("renamedprobe")) && !(await found("kilusiprobe"));
-
-  console.error("proposed schema:");
-  const after = await measure(proposed, kinds);
-
   console.log(
     `\ncustomer search: ${CUSTOMERS.toLocaleString("en")} customers in the tenant (+${OTHER_TENANT_CUSTOMERS.toLocaleString("en")} in another),` +
       ` page of ${CUSTOMER_PAGE_SIZE}, ${SAMPLES} samples per kind after ${WARMUP} warm-up;` +
       " each time is one withTenant transaction (BEGIN, set tenant, query, COMMIT) as the application role",
   );
-  const failedBefore = print("current schema (searchCustomers, as the app runs it today)", before);
-  const failedAfter = print("with the proposed search-terms table and phone index (PROPOSED_DDL)", after);
+  const failed = print("searchCustomers, as the customers page runs it", results);
   console.log(
-    `\nproposed structures: ${size?.terms} terms, ${size?.terms_size} (table + indexes), phone index ${size?.phone_index};` +
-      ` customers table ${size?.customers_size}; built and backfilled in ${ddlSeconds.toFixed(1)} s`,
+    `\nsearch terms: ${size?.terms} rows, ${size?.terms_size} (table + indexes); customers table ${size?.customers_size}`,
   );
-  console.log(
-    `first pages that differ between current and proposed: ${differ}; triggers keep terms in step: ${triggersWork}`,
-  );
-  console.log(
-    `current schema: ${failedBefore === 0 ? "every kind meets the target" : `${failedBefore} kind(s) miss the target`};` +
-      ` proposed: ${failedAfter === 0 ? "every kind meets the target" : `${failedAfter} kind(s) miss the target`}`,
-  );
-  // What the app runs today decides: a miss there is a failed benchmark, whatever the proposal does.
-  process.exitCode = failedBefore === 0 ? 0 : 1;
+  console.log(failed === 0 ? "every kind meets the target" : `${failed} kind(s) miss the target`);
+  process.exitCode = failed === 0 ? 0 : 1;
 } finally {
   await owner.close();
   await t.close();

@@ -83,6 +83,11 @@ export const tenantFixtures: Record<string, TenantFixture> = {
     name: "Fuzz Customer",
     phone_e164: "+6281234567890",
   }),
+  customer_search_terms: (ids) => ({
+    tenant_id: ids.tenantId,
+    customer_id: seeded(ids, "customers").id,
+    term: `fuzz${short()}`,
+  }),
   subscriptions: (ids) => ({
     tenant_id: ids.tenantId,
     id: fresh(),

@@ -4,7 +4,8 @@ import { rowsOf } from "../db/rows.ts";
 import { invoices } from "../invoices/invoices.tables.ts";
 import { ledgerEntries, payments } from "../payments/payments.tables.ts";
 import { subscriptions } from "../subscriptions/subscriptions.tables.ts";
-import { escapeLike, type SearchTerms, searchTerms } from "./customers.models.ts";
+import { customerSearchTerms } from "./customer-search.tables.ts";
+import { type SearchTerms, searchTerms } from "./customers.models.ts";
 import { customers } from "./customers.tables.ts";
 
 /** A position in the list, sorted by name then id: the last row of a page, or the first. */
@@ -42,10 +43,6 @@ export interface CustomerPage {
   hasPrevious: boolean;
   hasNext: boolean;
 }
-
-/** Folds A–Z only, exactly as `lower(x collate "C")` does in the database, so both sides agree. */
-export const foldAscii = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-const contains = (text: string) => `%${escapeLike(foldAscii(text))}%`;
 
 /** Every spelling of a short prefix in upper and lower case: "su" → Su, SU, sU, su. */
 export function caseVariants(prefix: string): string[] {
@@ -127,35 +124,34 @@ export const isShortSearch = (terms: SearchTerms) => terms.text.length < 3 && te
  * The customers that match what the search box says, one page of them.
  *
  * Row-level security decides how this can be fast: PostgreSQL uses an index under a policy only
- * for LEAKPROOF operators, and LIKE/ILIKE are not, so the pg_trgm indexes of migration 0006 are
- * never used by the application role. Btree comparisons (<, >=, starts_with) are leakproof, so:
+ * for LEAKPROOF operators, and LIKE, ILIKE and pg_trgm's are not (ADR 0006). Btree comparisons
+ * and the pattern operators (~>=~, ~<~) are, so every lookup here is a range of a btree:
  *
  * - one or two characters find names that start with them: a range of the (tenant, name) index
  *   per upper/lower-case spelling, each already in order, at any depth and for any prefix;
- * - longer text finds, in one pass in name order that stops when the page is full, names that
- *   have every word typed (any case), phones that start with the number typed (0812 3456 →
- *   +628123456, see phoneSearchPrefix) and PPPoE usernames with the text typed. Common text
- *   fills the page after a few hundred rows; text that matches almost nobody reads the whole
- *   tenant. The benchmark (tests/bench/customer-search.ts) measures both, and the schema change
- *   that would make rare text fast too.
+ * - longer text finds customers with a word (of the name, or of a PPPoE username: the search
+ *   terms table, kept by triggers) starting with every word typed, and customers whose phone
+ *   starts with the number typed (0812 3456 → +628123456, see phoneSearchPrefix).
  */
 export function searchCustomers(tx: Tx, tenantId: string, search: CustomerSearch): Promise<CustomerPage> {
   return customerPage(tx, tenantId, search, (page) => {
     const terms = searchTerms(search.q);
     if (!terms) return page(sql`true`);
     if (isShortSearch(terms)) return namePrefixHits(page, terms.text);
-    const matches: SQL[] = [];
-    // Cheapest test first: the database evaluates OR from the left.
-    if (terms.phonePrefix) matches.push(sql`starts_with(c.phone_e164, ${terms.phonePrefix})`);
-    const words = sql.join(
-      terms.words.map((w) => sql`${contains(w)}`),
-      sql`, `,
-    );
-    matches.push(sql`lower(c.name collate "C") like all (array[${words}]::text[])`);
-    // A sub-select without reference to the row runs once, as a hash the pass looks into.
-    matches.push(sql`c.id in (select s.customer_id from ${subscriptions} s
-      where s.tenant_id = ${tenantId} and lower(s.pppoe_username collate "C") like ${contains(terms.text)})`);
-    return page(sql`(${sql.join(matches, sql` or `)})`);
+    const startsWith = (word: string) => {
+      const prefix = word.toLowerCase();
+      return sql`(select t.customer_id from ${customerSearchTerms} t where t.tenant_id = ${tenantId}
+        and t.term ~>=~ ${prefix} and t.term ~<~ ${pastPrefix(prefix)})`;
+    };
+    // Typed words split as the terms are (at anything but letters and digits): "rt03.de" is two.
+    const parts = terms.words.flatMap((w) => w.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
+    const candidates = parts.length > 0 ? [sql.join(parts.map(startsWith), sql` intersect `)] : [];
+    if (terms.phonePrefix) {
+      candidates.push(sql`(select p.id from ${customers} p where p.tenant_id = ${tenantId}
+        and p.phone_e164 ~>=~ ${terms.phonePrefix} and p.phone_e164 ~<~ ${pastPrefix(terms.phonePrefix)})`);
+    }
+    if (candidates.length === 0) return page(sql`false`);
+    return page(sql`c.id in (${sql.join(candidates, sql` union `)})`);
   });
 }
 

@@ -65,15 +65,17 @@ const names = (list: string[]) => list.map((id) => Object.entries(ids).find(([, 
 
 describe("search as you type", () => {
   test.each([
-    ["santo", ["agus", "budi"]],
+    // The start of any word, in any case: "santo" is Santoso, "susan" is Susanto (ADR 0006).
+    ["santo", ["budi"]],
     ["SANTOSO", ["budi"]],
-    ["anto", ["agus", "budi"]],
+    ["susan", ["agus"]],
+    ["anto", []],
     ["san budi", ["budi"]],
     ["lestari dewi", ["dewi"]],
     ["nurhal", ["siti"]],
     ["50%", ["percent"]],
     ["xylofon", []],
-  ])("by any part of the name, any case: %p", async (q, expected) => {
+  ])("by the start of any word of the name, any case: %p", async (q, expected) => {
     expect(names(await search(q))).toEqual(expected);
   });
 
@@ -94,7 +96,8 @@ describe("search as you type", () => {
   test.each([
     ["rt03.dewi", ["dewi"]],
     ["rt03", ["dewi"]],
-    ["3.DEW", ["dewi"]],
+    ["rt03.DE", ["dewi"]],
+    ["dew", ["dewi"]],
   ])("by PPPoE username: %p", async (q, expected) => {
     expect(names(await search(q))).toEqual(expected);
   });
@@ -115,7 +118,7 @@ describe("search as you type", () => {
     const html = await res.text();
     expect(html).toStartWith('<div id="customer-results"');
     expect(html).not.toContain("<html");
-    expect(names(listedIds(html))).toEqual(["agus", "budi"]);
+    expect(names(listedIds(html))).toEqual(["budi"]);
     // The full page has the search box targeting that fragment.
     const page = await (await owner.browser.get("/customers?q=santo")).text();
     expect(page).toContain('hx-target="#customer-results"');

@@ -28,9 +28,8 @@ export const customers = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("customers_tenant_name_idx").on(t.tenantId, t.name),
-    // Search by any part of the name or phone (pg_trgm, migration 0005).
-    index("customers_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
-    index("customers_phone_trgm_idx").using("gin", t.phoneE164.op("gin_trgm_ops")),
+    // Phone search is by prefix, with the leakproof pattern operators (ADR 0006).
+    index("customers_phone_prefix_idx").on(t.tenantId, t.phoneE164.op("text_pattern_ops")),
     tenantIsolation(t.tenantId),
     check("customers_name_present", sql`btrim(${t.name}) <> ''`),
     check("customers_phone_e164", sql`${t.phoneE164} ~ '^\\+[1-9][0-9]{7,14}$'`),

@@ -3,6 +3,7 @@ export * from "../accounts/accounts.tables.ts";
 export * from "../audit/audit.tables.ts";
 export * from "../billing/billing-settings.tables.ts";
 export * from "../crypto/tenant-keys.tables.ts";
+export * from "../customers/customer-search.tables.ts";
 export * from "../customers/customers.tables.ts";
 export * from "../invoices/invoices.tables.ts";
 export * from "../notifications/notifications.tables.ts";

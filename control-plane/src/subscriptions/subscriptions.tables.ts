@@ -75,7 +75,6 @@ export const subscriptions = pgTable(
     index("subscriptions_status_idx").on(t.tenantId, t.status),
     index("subscriptions_site_idx").on(t.tenantId, t.siteId),
     index("subscriptions_plan_idx").on(t.tenantId, t.planId),
-    index("subscriptions_pppoe_username_trgm_idx").using("gin", t.pppoeUsername.op("gin_trgm_ops")),
     tenantIsolation(t.tenantId),
     check("subscriptions_access_valid", sql`${t.access} in ('pppoe', 'static', 'mac')`),
     check(
