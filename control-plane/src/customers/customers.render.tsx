@@ -1,6 +1,9 @@
 import type { FieldErrors } from "@kilusi/web/components/form-fields.tsx";
 import type { Translate } from "@kilusi/web/i18n/i18n.ts";
+import { translator } from "@kilusi/web/i18n/i18n.ts";
 import { CustomerPage, type CustomerPageProps } from "@kilusi/web/pages/customers/customer-page.tsx";
+import { CustomerBilling } from "@kilusi/web/pages/invoices/customer-billing.tsx";
+import { CustomerSubscriptions } from "@kilusi/web/pages/subscriptions/customer-subscriptions.tsx";
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -8,9 +11,13 @@ import { actorOf } from "../auth/actor.ts";
 import { tenantAuthOf } from "../auth/auth.middleware.ts";
 import { can } from "../auth/permissions.ts";
 import { notFound } from "../http/errors.ts";
+import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import { frameOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
+import { listInvoices } from "../invoices/invoices.usecases.ts";
+import { customerBalanceOf } from "../payments/ledger.repository.ts";
+import { listData } from "../subscriptions/subscriptions.pages.ts";
 import type { CustomerIssue } from "./customers.schemas.ts";
 import { type Customer, type CustomerActor, findCustomer } from "./customers.usecases.ts";
 
@@ -29,12 +36,43 @@ export const photoSrcOf = (c: Customer) =>
  * Each area adds its section here, loading what it needs with the same actor.
  */
 export async function customerSections(
-  _deps: RouteDeps,
-  _actor: CustomerActor,
-  _customer: Customer,
-  _c: Context<AppEnv>,
+  deps: RouteDeps,
+  actor: CustomerActor,
+  customer: Customer,
+  c: Context<AppEnv>,
 ): Promise<Child[]> {
-  return [];
+  const auth = tenantAuthOf(c);
+  const t = translator(localeOf(c));
+  const sections: Child[] = [];
+  if (can(auth.role, "billing.view") || can(auth.role, "payments.record")) {
+    const fullActor = actorOf(c);
+    const [balance, open] = await Promise.all([
+      deps.database.withTenant(actor.tenantId, (tx) => customerBalanceOf(tx, actor.tenantId, customer.id)),
+      listInvoices(deps, fullActor, { status: "unpaid", q: "", customerId: customer.id, page: 1 }),
+    ]);
+    sections.push(
+      <CustomerBilling
+        t={t}
+        locale={localeOf(c)}
+        currency={auth.tenant.currency}
+        customerId={customer.id}
+        balanceMinor={balance}
+        open={open.rows.map((i) => ({
+          id: i.id,
+          number: i.number,
+          dueOn: i.dueOn,
+          openMinor: i.openMinor,
+          overdue: i.overdue,
+        }))}
+        canRecordPayment={can(auth.role, "payments.record")}
+      />,
+    );
+  }
+  const { rows } = await listData(deps, actorOf(c), { q: "", status: "", page: 1, customerId: customer.id });
+  sections.push(
+    <CustomerSubscriptions t={t} customerId={customer.id} rows={rows} canManage={can(auth.role, "customers.manage")} />,
+  );
+  return sections;
 }
 
 /** The customer's page, with whatever the handler adds (a form with its errors, a refusal). */

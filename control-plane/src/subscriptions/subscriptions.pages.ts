@@ -27,7 +27,7 @@ const planOption = (p: { id: string; name: string; price: number; cycle: "monthl
 export async function listData(
   deps: { database: Database },
   actor: Actor,
-  filters: { q: string; status: string; page: number },
+  filters: { q: string; status: string; page: number; customerId?: string },
 ) {
   return deps.database.withTenant(actor.tenantId, async (tx) => {
     const { rows, more } = await listSubscriptions(tx, actor.tenantId, filters);

@@ -72,6 +72,21 @@ describe("subscription pages", () => {
     expect(billed).toHaveLength(1);
   });
 
+  test("the customer's page shows the subscriptions, what is owed and the way to pay", async () => {
+    const name = `Rina ${crypto.randomUUID().slice(0, 4)}`;
+    const rina = await isp.addCustomer(name);
+    const empty = await (await isp.browser.get(`/customers/${rina}`)).text();
+    expect(empty).toContain(t("subscriptions.section.none"));
+    expect(empty).toContain(t("invoices.customer.settled"));
+    const res = await isp.browser.post("/subscriptions", form({ customerId: rina }));
+    expect(res.status).toBe(303);
+    const page = await (await isp.browser.get(`/customers/${rina}`)).text();
+    expect(page).toContain("Home 20");
+    expect(page).toContain(t("invoices.customer.owes"));
+    expect(page).toContain(`href="/payments/new?customer=${rina}"`);
+    expect(page).toContain(`href="/subscriptions/new?customer=${rina}"`);
+  });
+
   test("the form without activation leaves it pending: no invoice, nothing sent to the site", async () => {
     const { id } = await create({ activate: "" });
     const [row] = (await rows()).filter((r) => r.id === id);
@@ -108,7 +123,7 @@ describe("subscription pages", () => {
       expect(page).toContain('aria-invalid="true"');
       expect(page).toContain(t("subscriptions.form.invalid"));
       const typed = (values as Record<string, string>).pppoeUsername;
-    if (field === "pppoeUsername" && typed) expect(page).toContain(`value="${typed}"`);
+      if (field === "pppoeUsername" && typed) expect(page).toContain(`value="${typed}"`);
       expect((await rows()).length).toBe(before);
     },
   );

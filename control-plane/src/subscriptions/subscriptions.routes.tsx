@@ -231,7 +231,8 @@ export function subscriptionsRoutes(deps: RouteDeps) {
     const t = translator(localeOf(c));
     const parsed = transitionInput.safeParse(formStrings(await c.req.parseBody()));
     // The page again (404 for another tenant's id: "not yours" answers like "not found").
-    if (!parsed.success) return detail(c, id, { notice: { kind: "error", text: t("subscriptions.error.transition") } }, 400);
+    if (!parsed.success)
+      return detail(c, id, { notice: { kind: "error", text: t("subscriptions.error.transition") } }, 400);
     try {
       const outcome = await transitionSubscription(uc, actorOf(c), id, parsed.data.event, c.get("meta"));
       const inv =
