@@ -2,10 +2,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { formatMoney } from "@kilusi/web/format.ts";
 import { translator } from "@kilusi/web/i18n/i18n.ts";
 import type { Server } from "bun";
+import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
-import { manualClock } from "../../control-plane/src/accounts/accounts.testing.ts";
+import { manualClock, sessionCookie } from "../../control-plane/src/accounts/accounts.testing.ts";
+import { testIsp, testMeta } from "../../control-plane/src/billing/money-flow.testing.ts";
 import { firstInvoiceProration } from "../../control-plane/src/billing/proration.models.ts";
+import { invoices } from "../../control-plane/src/invoices/invoices.tables.ts";
+import { recordPayment } from "../../control-plane/src/payments/payments.usecases.ts";
+import { plans } from "../../control-plane/src/plans/plans.tables.ts";
 import type { AssembledControlPlane } from "../../control-plane/src/runtime.ts";
+import { createSubscription } from "../../control-plane/src/subscriptions/subscriptions.usecases.ts";
 import { addMonths, localDateOf, zonedInstant } from "../../control-plane/src/time/zoned.ts";
 import { assembleTestControlPlane } from "../support/app.ts";
 import { chromiumHint, chromiumPath, launchBrowser, screenshotPath, watchForProblems } from "../support/browser.ts";
@@ -159,6 +165,102 @@ describe.skipIf(!hasChromium)("billing in Chromium", () => {
       active: "1",
     });
     await page.screenshot({ path: screenshotPath("billing-dashboard") });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test("every billing page fits a 375 px phone, with data on it, and nothing complains", async () => {
+    const isp = await testIsp(cp);
+    const deps = { database: cp.database, clock, secretBox: cp.secretBox };
+    const planId = await isp.addPlan({ name: "Paket Rumahan Keluarga Besar 50 Mbps", price: 350_000, taxRateBp: 1100 });
+    await isp.addPlan({ name: "Voucher Harian", type: "hotspot", cycle: "prepaid", price: 5_000, validityHours: 24 });
+    const customerId = await isp.addCustomer("Siti Rahayu Kusumawardani binti Sastrowardoyo", "+6281234567890");
+    const { id: subscriptionId } = await createSubscription(
+      deps,
+      isp.actor,
+      {
+        customerId,
+        planId,
+        siteId: isp.siteId,
+        billingDay: 1,
+        activate: true,
+        monthlyDiscount: 10_000,
+        accessInput: { access: "pppoe", pppoeUsername: "siti.rahayu.kusumawardani@rt03-rw11", pppoePassword: null },
+      },
+      testMeta,
+    );
+    const payment = await recordPayment(
+      deps,
+      isp.actor,
+      {
+        customerId,
+        invoiceId: null,
+        amountMinor: 50_000,
+        method: "bank_transfer",
+        reference: "BCA 1234567890",
+        receivedAt: null,
+      },
+      testMeta,
+    );
+    const [invoice] = await cp.database.withTenant(isp.actor.tenantId, (tx) =>
+      tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.customerId, customerId)),
+    );
+    const batch = await isp.browser.post("/vouchers", {
+      planId: (
+        await cp.database.withTenant(isp.actor.tenantId, (tx) =>
+          tx.select({ id: plans.id }).from(plans).where(eq(plans.name, "Voucher Harian")),
+        )
+      )[0]?.id as string,
+      siteId: "",
+      count: "8",
+      prefix: "HR",
+      codeLength: "6",
+      price: "5.000",
+      resellerPrice: "",
+    });
+    expect(batch.status).toBe(303);
+    const batchPath = batch.headers.get("location")?.split("?")[0] as string;
+
+    const context = await browser.newContext({ locale: "id-ID", viewport: { width: 375, height: 800 } });
+    await context.addCookies([{ name: "kilusi_session", value: sessionCookie(isp.browser) ?? "", url: base }]);
+    const page = await context.newPage();
+    const problems = await watchForProblems(page);
+    const wide: string[] = [];
+    for (const path of [
+      "/app",
+      "/plans",
+      "/plans/new",
+      `/plans/${planId}`,
+      "/customers",
+      "/customers/new",
+      `/customers/${customerId}`,
+      "/customers/import",
+      "/subscriptions",
+      `/subscriptions/new?customer=${customerId}`,
+      `/subscriptions/${subscriptionId}`,
+      "/invoices",
+      `/invoices/${invoice?.id}`,
+      `/invoices/${invoice?.id}/print`,
+      "/payments",
+      `/payments/new?customer=${customerId}`,
+      `/payments/${payment.id}/receipt`,
+      "/payments/day",
+      "/vouchers",
+      "/vouchers/new",
+      batchPath,
+      "/reports",
+      "/settings/billing",
+    ]) {
+      const res = await page.goto(base + path);
+      if (res?.status() !== 200) wide.push(`${path}: HTTP ${res?.status()}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 375) wide.push(`${path}: ${width}px`);
+      await page.screenshot({
+        path: screenshotPath(`billing-375${path.replace(/[0-9a-f-]{36}/g, "id")}`),
+        fullPage: true,
+      });
+    }
+    expect(wide).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });
