@@ -121,12 +121,16 @@ export async function startControlPlane(
 ): Promise<RunningControlPlane> {
   const cp = await assembleControlPlane(config, logger);
   // Demo seed: only the embedded default gets a demo ISP (demo/demo.ts decides).
-  const demo = await ensureDemoTenant({ config, database: cp.database, clock: systemClock, logger }).catch(
-    async (error) => {
-      await cp.close();
-      throw error;
-    },
-  );
+  const demo = await ensureDemoTenant({
+    config,
+    database: cp.database,
+    clock: systemClock,
+    logger,
+    secretBox: cp.secretBox,
+  }).catch(async (error) => {
+    await cp.close();
+    throw error;
+  });
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@kilusi/shared/logger";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openTestDatabase } from "../../../tests/support/database.ts";
 import { requirePeer } from "../../../tests/support/peers.ts";
@@ -13,9 +13,13 @@ import { users } from "../accounts/accounts.tables.ts";
 import { auditLog } from "../audit/audit.tables.ts";
 import { systemClock } from "../clock.ts";
 import { parseConfig } from "../config/config.ts";
+import { createSecretBox } from "../crypto/secret-box.ts";
+import { rowsOf } from "../db/rows.ts";
 import { memberships, tenants } from "../tenants/tenants.tables.ts";
 import { demoWanted, ensureDemoTenant } from "./demo.ts";
 import { demoLoginFile } from "./demo-login-file.ts";
+
+const testSecretBox = (purpose: string) => createSecretBox(Buffer.alloc(32, 7), purpose);
 
 // Processes start, migrate and hash passwords: far beyond bun's 5 s default on shared cores.
 const SLOW = 120_000;
@@ -127,9 +131,26 @@ describe("the demo seed itself", () => {
       try {
         const config = parseConfig({ DATA_DIR: dir });
         const logger = createLogger({ name: "test", level: "silent" });
-        const deps = { config, database: t.database, clock: systemClock, logger };
+        const deps = { config, database: t.database, clock: systemClock, logger, secretBox: testSecretBox };
         const login = await ensureDemoTenant(deps);
         expect(login?.owner.email).toBe("demo@kilusi.local");
+        // A working ISP to look at: plans, subscribers billed at activation, some of them paid.
+        const demoId = (
+          await t.database.withContext({ platform: true }, (tx) =>
+            tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, "demo")),
+          )
+        )[0]?.id as string;
+        const counts = await t.database.withTenant(
+          demoId,
+          async (tx) =>
+            rowsOf<Record<string, number>>(
+              await tx.execute(sql`select (select count(*)::int from plans) as plans,
+              (select count(*)::int from subscriptions where status = 'active') as active,
+              (select count(*)::int from invoices) as invoices,
+              (select count(*)::int from payments) as payments`),
+            )[0],
+        );
+        expect(counts).toEqual({ plans: 4, active: 6, invoices: 6, payments: 4 });
         const [tenant] = await t.database.withContext({ platform: true }, (tx) =>
           tx.select().from(tenants).where(eq(tenants.slug, "demo")),
         );
@@ -151,7 +172,17 @@ describe("the demo seed itself", () => {
           { email: "demo@kilusi.local", role: "owner", operator: false },
           { email: "teknisi@kilusi.local", role: "technician", operator: false },
         ]);
-        expect(actions.map((a) => a.action)).toEqual(["tenant.created", "member.added"]);
+        // The ISP and its technician first; then its billing data, audited like anyone's.
+        expect(actions.map((a) => a.action).slice(0, 2)).toEqual(["tenant.created", "member.added"]);
+        expect(new Set(actions.map((a) => a.action).slice(2))).toEqual(
+          new Set([
+            "plan.created",
+            "customer.created",
+            "subscription.created",
+            "subscription.activated",
+            "payment.recorded",
+          ]),
+        );
 
         // The sign-in file lost: the demo is not made twice, and nothing is printed that would not work.
         rmSync(demoLoginFile(dir));
@@ -192,7 +223,15 @@ describe("no demo outside the embedded default", () => {
           APP_MASTER_KEY: Buffer.alloc(32).toString("base64"),
         });
         const logger = createLogger({ name: "test", level: "silent" });
-        expect(await ensureDemoTenant({ config, database: t.database, clock: systemClock, logger })).toBeNull();
+        expect(
+          await ensureDemoTenant({
+            config,
+            database: t.database,
+            clock: systemClock,
+            logger,
+            secretBox: testSecretBox,
+          }),
+        ).toBeNull();
         const [row] = await t.database.withoutTenant((tx) => tx.select({ n: count() }).from(users));
         expect(row?.n).toBe(0);
         expect(existsSync(demoLoginFile(dir))).toBe(false);

@@ -2,11 +2,13 @@ import type { Logger } from "@kilusi/shared/logger";
 import type { RequestMeta } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/config.ts";
+import type { SecretBox } from "../crypto/secret-box.ts";
 import { randomToken } from "../crypto/tokens.ts";
 import type { Database } from "../db/database.ts";
 import { AppError } from "../http/errors.ts";
 import { createLoginThrottle, createRateLimiter } from "../rate-limits/rate-limits.ts";
 import { DEMO_OWNER_EMAIL, DEMO_TECHNICIAN_EMAIL, demoTenantExists, seedDemoTenant } from "./demo.usecases.ts";
+import { seedDemoBilling } from "./demo-billing.ts";
 import { type Credential, readDemoLogins, writeDemoLogins } from "./demo-login-file.ts";
 
 export interface DemoLogin {
@@ -40,6 +42,7 @@ export async function ensureDemoTenant(deps: {
   database: Database;
   clock: Clock;
   logger: Logger;
+  secretBox: (purpose: string) => SecretBox;
 }): Promise<DemoLogin | null> {
   const { config, database, clock, logger } = deps;
   if (!demoWanted(config)) return null;
@@ -65,7 +68,12 @@ export async function ensureDemoTenant(deps: {
     limiter: createRateLimiter({ database, clock }),
   };
   try {
-    await seedDemoTenant(accounts, { owner, technician }, seedMeta);
+    const demo = await seedDemoTenant(accounts, { owner, technician }, seedMeta);
+    await seedDemoBilling(
+      { database, clock, secretBox: deps.secretBox },
+      { tenantId: demo.tenantId, userId: demo.ownerId },
+      seedMeta,
+    );
   } catch (error) {
     // Someone already took the address or an e-mail by hand: the demo is a convenience, not a
     // reason to refuse to start.

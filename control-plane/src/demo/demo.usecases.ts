@@ -30,7 +30,7 @@ export async function seedDemoTenant(
   deps: AccountsDeps,
   input: { owner: Credential; technician: Credential },
   meta: RequestMeta,
-): Promise<{ tenantId: string }> {
+): Promise<{ tenantId: string; ownerId: string }> {
   const signedUp = await signup(
     deps,
     {
@@ -47,7 +47,7 @@ export async function seedDemoTenant(
   const session = parseSplitToken(signedUp.token);
   if (session) await deps.database.withoutTenant((tx) => invalidateSession(tx, session.id));
   await addDemoMember(deps, { tenantId, ...input.technician, name: "Teknisi Demo", role: "technician" }, meta);
-  return { tenantId };
+  return { tenantId, ownerId: signedUp.userId };
 }
 
 /** A staff member of the demo ISP with a known password: the demo's stand-in for an invitation. */

@@ -9,9 +9,12 @@ import { TestClient } from "../../../tests/support/http-client.ts";
 import { auditLog } from "../audit/audit.tables.ts";
 import { systemClock } from "../clock.ts";
 import { parseConfig } from "../config/config.ts";
+import { createSecretBox } from "../crypto/secret-box.ts";
 import { ensureDemoTenant } from "../demo/demo.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
 import { createOperator } from "./platform.usecases.ts";
+
+const testSecretBox = (purpose: string) => createSecretBox(Buffer.alloc(32, 7), purpose);
 
 const PASSWORD = "platform test password 1";
 let cp: AssembledControlPlane;
@@ -83,7 +86,9 @@ beforeAll(async () => {
   demoDir = mkdtempSync(join(tmpdir(), "kilusi-platform-demo-"));
   const config = parseConfig({ DATA_DIR: demoDir, NODE_ENV: "development" });
   const logger = createLogger({ name: "test", level: "silent" });
-  expect(await ensureDemoTenant({ config, database: cp.database, clock: systemClock, logger })).not.toBeNull();
+  expect(
+    await ensureDemoTenant({ config, database: cp.database, clock: systemClock, logger, secretBox: testSecretBox }),
+  ).not.toBeNull();
   const made = await createOperator(
     { database: cp.database, clock: systemClock },
     { email: "ops@example.test", name: "Operator Satu", password: PASSWORD },
