@@ -9,7 +9,6 @@
 // The database is dropped at the end; exit code 1 when a kind misses the target.
 //
 // BENCH_SAMPLES (default 200) sets the samples per kind.
-import { sql } from "drizzle-orm";
 import { type CustomerSearch, searchCustomers } from "../../control-plane/src/customers/customers.repository.ts";
 import { CUSTOMER_PAGE_SIZE } from "../../control-plane/src/customers/customers.usecases.ts";
 import type { Tx } from "../../control-plane/src/db/database.ts";

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { tenantIdColumn, tenantReference } from "../db/columns.ts";
 import { tenantIsolation } from "../db/tenancy.ts";

@@ -97,7 +97,10 @@ export function BillingSettingsPage(props: {
             {field("isolationProfile")}
             {field("isolationAddressList")}
           </div>
-          {field("hotspotLoginUrl", { hint: t("billing.field.hotspotLoginUrl.hint", { code: "{code}" }), maxlength: 500 })}
+          {field("hotspotLoginUrl", {
+            hint: t("billing.field.hotspotLoginUrl.hint", { code: "{code}" }),
+            maxlength: 500,
+          })}
         </fieldset>
         <p>
           <button class="button button-primary" type="submit">
