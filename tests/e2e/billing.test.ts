@@ -11,7 +11,6 @@ import { invoices } from "../../control-plane/src/invoices/invoices.tables.ts";
 import { recordPayment } from "../../control-plane/src/payments/payments.usecases.ts";
 import { plans } from "../../control-plane/src/plans/plans.tables.ts";
 import type { AssembledControlPlane } from "../../control-plane/src/runtime.ts";
-import { createSubscription } from "../../control-plane/src/subscriptions/subscriptions.usecases.ts";
 import { addMonths, localDateOf, zonedInstant } from "../../control-plane/src/time/zoned.ts";
 import { assembleTestControlPlane } from "../support/app.ts";
 import { chromiumHint, chromiumPath, launchBrowser, screenshotPath, watchForProblems } from "../support/browser.ts";
@@ -170,25 +169,15 @@ describe.skipIf(!hasChromium)("billing in Chromium", () => {
   });
 
   test("every billing page fits a 375 px phone, with data on it, and nothing complains", async () => {
-    const isp = await testIsp(cp);
+    const isp = await testIsp(cp, "Asia/Jakarta", clock);
     const deps = { database: cp.database, clock, secretBox: cp.secretBox };
     const planId = await isp.addPlan({ name: "Paket Rumahan Keluarga Besar 50 Mbps", price: 350_000, taxRateBp: 1100 });
     await isp.addPlan({ name: "Voucher Harian", type: "hotspot", cycle: "prepaid", price: 5_000, validityHours: 24 });
     const customerId = await isp.addCustomer("Siti Rahayu Kusumawardani binti Sastrowardoyo", "+6281234567890");
-    const { id: subscriptionId } = await createSubscription(
-      deps,
-      isp.actor,
-      {
-        customerId,
-        planId,
-        siteId: isp.siteId,
-        billingDay: 1,
-        activate: true,
-        monthlyDiscount: 10_000,
-        accessInput: { access: "pppoe", pppoeUsername: "siti.rahayu.kusumawardani@rt03-rw11", pppoePassword: null },
-      },
-      testMeta,
-    );
+    const { id: subscriptionId } = await isp.subscribe(customerId, planId, {
+      monthlyDiscount: 10_000,
+      access: { access: "pppoe", pppoeUsername: "siti.rahayu.kusumawardani@rt03-rw11", pppoePassword: null },
+    });
     const payment = await recordPayment(
       deps,
       isp.actor,

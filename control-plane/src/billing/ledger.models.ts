@@ -1,7 +1,7 @@
 /**
  * The double-entry ledger's rules (DESIGN §5: append-only, every transaction sums to zero).
- * The account and kind names are those of the ledger tables (payments/payments.tables.ts),
- * which the database checks; the two lists must stay equal.
+ * The account and kind names are the ledger tables' too (payments/payments.tables.ts takes
+ * them from here; its check constraints spell them out for the database).
  *
  * Entries are signed: positive is a debit, negative a credit. Each customer has one
  * receivable, and their balance is its sum: positive when they owe, negative when they hold

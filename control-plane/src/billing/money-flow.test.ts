@@ -13,7 +13,7 @@ import type { AssembledControlPlane } from "../runtime.ts";
 import { siteChanges } from "../sites/sites.tables.ts";
 import { changePlan, setKeepActiveUntil } from "../subscriptions/subscription-plan.usecases.ts";
 import { subscriptions } from "../subscriptions/subscriptions.tables.ts";
-import { createSubscription, revealPassword, tenantOf } from "../subscriptions/subscriptions.usecases.ts";
+import { revealPassword, tenantOf } from "../subscriptions/subscriptions.usecases.ts";
 import { type TestIsp, testIsp, testMeta } from "./money-flow.testing.ts";
 
 // The money side end to end through the use-cases, on the embedded database, with a clock the
@@ -31,7 +31,7 @@ describe("the money flow through the use-cases", () => {
 
   beforeAll(async () => {
     cp = await assembleTestControlPlane({}, clock);
-    isp = await testIsp(cp);
+    isp = await testIsp(cp, "Asia/Jakarta", clock);
   });
   afterAll(() => cp.close());
 
@@ -60,20 +60,9 @@ describe("the money flow through the use-cases", () => {
     const customerId = await isp.addCustomer("Budi Santoso", "+6281234567890");
 
     // 15 March 10:00 WIB: activated at once; the first invoice is 17/31 of March plus installation.
-    const created = await createSubscription(
-      deps(),
-      isp.actor,
-      {
-        customerId,
-        planId,
-        siteId: isp.siteId,
-        billingDay: 1,
-        activate: true,
-        monthlyDiscount: 0,
-        accessInput: { access: "pppoe", pppoeUsername: "budi", pppoePassword: null },
-      },
-      testMeta,
-    );
+    const created = await isp.subscribe(customerId, planId, {
+      access: { access: "pppoe", pppoeUsername: "budi", pppoePassword: null },
+    });
     expect(created.outcome).toMatchObject({
       from: "pending",
       to: "active",
@@ -189,20 +178,7 @@ describe("the money flow through the use-cases", () => {
     clock.advance(at("2026-05-01T01:00:00Z") - clock.now().getTime());
     const planId = await isp.addPlan({ name: `Kos ${crypto.randomUUID().slice(0, 4)}`, price: 100_000 });
     const customerId = await isp.addCustomer("Siti", null);
-    const { id } = await createSubscription(
-      deps(),
-      isp.actor,
-      {
-        customerId,
-        planId,
-        siteId: isp.siteId,
-        billingDay: 1,
-        activate: true,
-        monthlyDiscount: 0,
-        accessInput: { access: "static", staticIp: "10.10.0.7" },
-      },
-      testMeta,
-    );
+    const { id } = await isp.subscribe(customerId, planId, { access: { access: "static", staticIp: "10.10.0.7" } });
     await setKeepActiveUntil(deps(), isp.actor, id, { until: "2026-05-20", restoreNow: false }, testMeta);
     const tenant = tenantOf(isp.actor);
     clock.advance(at("2026-05-15T02:00:00Z") - clock.now().getTime());
@@ -222,25 +198,15 @@ describe("time: every billing decision in the tenant's zone", () => {
     const clock = manualClock(at("2026-01-31T16:30:00Z"));
     const cp = await assembleTestControlPlane({}, clock);
     try {
-      const isp = await testIsp(cp, "Asia/Jakarta");
+      const isp = await testIsp(cp, "Asia/Jakarta", clock);
       const planId = await isp.addPlan();
       const deps = { database: cp.database, clock, secretBox: cp.secretBox };
       const subscribe = async () => {
         const customerId = await isp.addCustomer();
-        return createSubscription(
-          deps,
-          isp.actor,
-          {
-            customerId,
-            planId,
-            siteId: isp.siteId,
-            billingDay: 1,
-            activate: false,
-            monthlyDiscount: 0,
-            accessInput: { access: "mac", mac: `02:00:00:00:00:${String(Math.floor(Math.random() * 90) + 10)}` },
-          },
-          testMeta,
-        );
+        return isp.subscribe(customerId, planId, {
+          activate: false,
+          access: { access: "mac", mac: `02:00:00:00:00:${String(Math.floor(Math.random() * 90) + 10)}` },
+        });
       };
       const a = await subscribe();
       await cp.database.withTenant(isp.actor.tenantId, (tx) =>
@@ -272,24 +238,12 @@ describe("time: every billing decision in the tenant's zone", () => {
     const clock = manualClock(at("2026-04-01T03:30:00Z")); // 23:30 EDT, 31 March
     const cp = await assembleTestControlPlane({}, clock);
     try {
-      const isp = await testIsp(cp, "America/New_York");
+      const isp = await testIsp(cp, "America/New_York", clock);
       const planId = await isp.addPlan();
       const customerId = await isp.addCustomer();
-      const deps = { database: cp.database, clock, secretBox: cp.secretBox };
-      const { id } = await createSubscription(
-        deps,
-        isp.actor,
-        {
-          customerId,
-          planId,
-          siteId: isp.siteId,
-          billingDay: 1,
-          activate: true,
-          monthlyDiscount: 0,
-          accessInput: { access: "pppoe", pppoeUsername: "ny-1", pppoePassword: "rahasia-123" },
-        },
-        testMeta,
-      );
+      const { id } = await isp.subscribe(customerId, planId, {
+        access: { access: "pppoe", pppoeUsername: "ny-1", pppoePassword: "rahasia-123" },
+      });
       const [invoice] = await cp.database.withTenant(isp.actor.tenantId, (tx) =>
         tx
           .select()
@@ -307,42 +261,30 @@ describe("time: every billing decision in the tenant's zone", () => {
     const clock = manualClock(at("2026-03-10T17:26:00Z")); // 00:26 WIB, 11 March
     const cp = await assembleTestControlPlane({}, clock);
     try {
-      const deps = { database: cp.database, clock, secretBox: cp.secretBox };
       const buy = async (isp: TestIsp, validity: { validityHours: number } | { validityDays: number }) => {
         const planId = await isp.addPlan({ type: "hotspot", cycle: "prepaid", price: 5_000, ...validity });
         const customerId = await isp.addCustomer();
-        const { id } = await createSubscription(
-          deps,
-          isp.actor,
-          {
-            customerId,
-            planId,
-            siteId: isp.siteId,
-            billingDay: 1,
-            activate: true,
-            monthlyDiscount: 0,
-            accessInput: {
-              access: "pppoe",
-              pppoeUsername: `hs-${crypto.randomUUID().slice(0, 6)}`,
-              pppoePassword: null,
-            },
+        const { id } = await isp.subscribe(customerId, planId, {
+          access: {
+            access: "pppoe",
+            pppoeUsername: `hs-${crypto.randomUUID().slice(0, 6)}`,
+            pppoePassword: null,
           },
-          testMeta,
-        );
+        });
         return cp.database.withTenant(isp.actor.tenantId, async (tx) => {
           const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id));
           const [inv] = await tx.select().from(invoices).where(eq(invoices.subscriptionId, id));
           return { expiresAt: sub?.expiresAt, invoice: inv };
         });
       };
-      const jakarta = await testIsp(cp, "Asia/Jakarta");
+      const jakarta = await testIsp(cp, "Asia/Jakarta", clock);
       const day = await buy(jakarta, { validityHours: 24 });
       expect(day.expiresAt?.toISOString()).toBe("2026-03-11T17:26:00.000Z"); // 00:26 WIB, 12 March
       expect(day.invoice).toMatchObject({ period: null, total: 5_000, issuedOn: "2026-03-11" });
 
       // New York springs forward on 8 March: 23:30 EST on the 7th + 1 day = 23:30 EDT on the 8th (23 h).
       clock.advance(at("2026-03-08T04:30:00Z") - clock.now().getTime());
-      const ny = await testIsp(cp, "America/New_York");
+      const ny = await testIsp(cp, "America/New_York", clock);
       expect((await buy(ny, { validityDays: 1 })).expiresAt?.toISOString()).toBe("2026-03-09T03:30:00.000Z");
       expect((await buy(ny, { validityHours: 24 })).expiresAt?.toISOString()).toBe("2026-03-09T04:30:00.000Z");
     } finally {

@@ -18,9 +18,9 @@ let isp: TestIsp;
 
 beforeAll(async () => {
   cp = await assembleTestControlPlane({}, clock);
-  isp = await testIsp(cp);
+  isp = await testIsp(cp, "Asia/Jakarta", clock);
   const plan = await isp.addPlan({ name: "Rumah 10", price: 100_000 });
-  for (const name of ["Ani", "Beni", "Cici"]) await subscribe(cp, clock, isp, await isp.addCustomer(name), plan);
+  for (const name of ["Ani", "Beni", "Cici"]) await subscribe(cp, isp, await isp.addCustomer(name), plan);
   moveTo(clock, "2026-04-01T01:00:00Z"); // 08:00 WIB
 }, 60_000);
 afterAll(() => cp.close());

@@ -37,7 +37,7 @@ let customerId: string;
 
 beforeAll(async () => {
   cp = await assembleTestControlPlane({}, clock);
-  isp = await testIsp(cp);
+  isp = await testIsp(cp, "Asia/Jakarta", clock);
   const deps = { database: cp.database, clock, secretBox: cp.secretBox };
   const plan = await isp.addPlan({
     name: "Rumah 30",
@@ -53,9 +53,9 @@ beforeAll(async () => {
       .set({ address: "Jl. Melati No. 7, RT 02/RW 05\nDesa Sukamaju" })
       .where(and(eq(customers.tenantId, isp.actor.tenantId), eq(customers.id, customerId))),
   );
-  open = (await subscribe(cp, clock, isp, customerId, plan)).invoice;
+  open = (await subscribe(cp, isp, customerId, plan)).invoice;
   const second = await isp.addCustomer("Joko Susilo");
-  paid = (await subscribe(cp, clock, isp, second, plan)).invoice;
+  paid = (await subscribe(cp, isp, second, plan)).invoice;
   await recordPayment(
     deps,
     isp.actor,
@@ -69,7 +69,7 @@ beforeAll(async () => {
     },
     testMeta,
   );
-  voided = (await subscribe(cp, clock, isp, await isp.addCustomer("Tono"), plan)).invoice;
+  voided = (await subscribe(cp, isp, await isp.addCustomer("Tono"), plan)).invoice;
   await voidInvoice(deps, isp.actor, voided.id, "Pelanggan batal pasang", testMeta);
   await setInvoiceFooter(
     cp,

@@ -55,8 +55,8 @@ let collector: TestClient;
 
 beforeAll(async () => {
   cp = await assembleTestControlPlane({}, clock);
-  isp = await testIsp(cp);
-  other = await testIsp(cp);
+  isp = await testIsp(cp, "Asia/Jakarta", clock);
+  other = await testIsp(cp, "Asia/Jakarta", clock);
   const home = await isp.addPlan({ name: "Rumah 20", price: 150_000, taxRateBp: 1100, taxInclusive: false });
   const big = await isp.addPlan({ name: "Rumah 50", price: 250_000, taxRateBp: 1100, taxInclusive: false });
   ids.agus = await isp.addCustomer("Agus Wibowo");
@@ -66,11 +66,11 @@ beforeAll(async () => {
   const eka = await isp.addCustomer("Eka Putri");
   ids.fajar = await isp.addCustomer("Fajar Nugroho");
 
-  inv.unpaid = (await subscribe(cp, clock, isp, ids.agus, home)).invoice;
-  inv.partial = (await subscribe(cp, clock, isp, ids.bambang, home)).invoice;
-  inv.paid = (await subscribe(cp, clock, isp, citra, home)).invoice;
-  inv.void = (await subscribe(cp, clock, isp, dewi, home)).invoice;
-  const ekaSub = await subscribe(cp, clock, isp, eka, big);
+  inv.unpaid = (await subscribe(cp, isp, ids.agus, home)).invoice;
+  inv.partial = (await subscribe(cp, isp, ids.bambang, home)).invoice;
+  inv.paid = (await subscribe(cp, isp, citra, home)).invoice;
+  inv.void = (await subscribe(cp, isp, dewi, home)).invoice;
+  const ekaSub = await subscribe(cp, isp, eka, big);
   inv.paidFirst = ekaSub.invoice;
   const pay = (customerId: string, invoiceId: string, amountMinor: number) =>
     recordPayment(
@@ -93,8 +93,8 @@ beforeAll(async () => {
   );
 
   const xssPlan = await other.addPlan({ name: XSS_PLAN, price: 100_000 });
-  hostile = (await subscribe(cp, clock, other, await other.addCustomer(XSS_NAME), xssPlan)).invoice;
-  toVoid = (await subscribe(cp, clock, other, await other.addCustomer("Hadi Saputra"), xssPlan)).invoice;
+  hostile = (await subscribe(cp, other, await other.addCustomer(XSS_NAME), xssPlan)).invoice;
+  toVoid = (await subscribe(cp, other, await other.addCustomer("Hadi Saputra"), xssPlan)).invoice;
   await setInvoiceFooter(cp, other.actor.tenantId, XSS_FOOTER);
 
   // 6 March, three days before the due date: dunning sends the first reminders.
@@ -102,7 +102,7 @@ beforeAll(async () => {
   await runDunning({ ...deps(), sealing: cp }, tenantOf(isp.actor));
   // 12 March: Agus and Bambang are overdue; Fajar subscribes today.
   moveTo(clock, "2026-03-12T03:00:00Z");
-  inv.fresh = (await subscribe(cp, clock, isp, ids.fajar, home)).invoice;
+  inv.fresh = (await subscribe(cp, isp, ids.fajar, home)).invoice;
   owner = await ownerBrowser(cp, isp);
   otherOwner = await ownerBrowser(cp, other);
   collector = (await join(cp, owner, isp.actor.tenantId, "collector", "Rudi Penagih")).browser;

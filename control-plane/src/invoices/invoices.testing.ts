@@ -8,9 +8,7 @@ import type { manualClock } from "../accounts/accounts.testing.ts";
 import { auditLog } from "../audit/audit.tables.ts";
 import { billingSettings } from "../billing/billing-settings.tables.ts";
 import type { TestIsp } from "../billing/money-flow.testing.ts";
-import { testMeta } from "../billing/money-flow.testing.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
-import { createSubscription } from "../subscriptions/subscriptions.usecases.ts";
 import { signIn } from "../team/team.testing.ts";
 import { invoices } from "./invoices.tables.ts";
 
@@ -23,31 +21,10 @@ export function moveTo(clock: Clock, iso: string): void {
   clock.advance(by);
 }
 
-let n = 0;
 
 /** Activates a new subscription of the customer at once; returns its first invoice. */
-export async function subscribe(
-  cp: AssembledControlPlane,
-  clock: Clock,
-  isp: TestIsp,
-  customerId: string,
-  planId: string,
-) {
-  const deps = { database: cp.database, clock, secretBox: cp.secretBox };
-  const { id } = await createSubscription(
-    deps,
-    isp.actor,
-    {
-      customerId,
-      planId,
-      siteId: isp.siteId,
-      billingDay: 1,
-      activate: true,
-      monthlyDiscount: 0,
-      accessInput: { access: "pppoe", pppoeUsername: `inv-${Date.now().toString(36)}-${++n}`, pppoePassword: null },
-    },
-    testMeta,
-  );
+export async function subscribe(cp: AssembledControlPlane, isp: TestIsp, customerId: string, planId: string) {
+  const { id } = await isp.subscribe(customerId, planId);
   const [first] = await invoicesOf(cp, isp.actor.tenantId, id);
   if (!first) throw new Error("activation issued no invoice");
   return { subscriptionId: id, invoice: first };

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigserial, check, index, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { users } from "../accounts/accounts.tables.ts";
+// One list of accounts and kinds: the ledger model's, which the check constraints below repeat.
+import { ledgerAccounts, ledgerTransactionKinds } from "../billing/ledger.models.ts";
 import { customers } from "../customers/customers.tables.ts";
 import { createdAt, money, tenantIdColumn, tenantReference } from "../db/columns.ts";
 import { tenantIsolation } from "../db/tenancy.ts";
@@ -63,8 +65,6 @@ export const payments = pgTable(
   ],
 ).enableRLS();
 
-export const ledgerTransactionKinds = ["invoice", "invoice_void", "payment", "payment_reversal", "adjustment"] as const;
-
 /**
  * One business event in the double-entry ledger; its entries sum to zero, checked by the
  * database when the transaction commits (migration 0007). Append-only for the application role.
@@ -95,18 +95,6 @@ export const ledgerTransactions = pgTable(
     ),
   ],
 ).enableRLS();
-
-export const ledgerAccounts = [
-  "receivable",
-  "cash",
-  "bank",
-  "ewallet",
-  "gateway",
-  "revenue",
-  "discount",
-  "tax",
-  "writeoff",
-] as const;
 
 /**
  * Signed amounts: positive debits, negative credits. `receivable` is per customer (and only

@@ -3,11 +3,10 @@
 import { expect } from "bun:test";
 import { and, asc, eq } from "drizzle-orm";
 import type { TestClient } from "../../../tests/support/http-client.ts";
-import { testIsp, testMeta } from "../billing/money-flow.testing.ts";
+import { testIsp } from "../billing/money-flow.testing.ts";
 import type { Clock } from "../clock.ts";
 import { invoices } from "../invoices/invoices.tables.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
-import { createSubscription } from "../subscriptions/subscriptions.usecases.ts";
 import { ledgerEntries, payments } from "./payments.tables.ts";
 
 let n = 0;
@@ -17,25 +16,14 @@ let n = 0;
  * subscription billed from the 1st: activated on the 1st, they owe one full month (150 000).
  */
 export async function ispWithDebtors(cp: AssembledControlPlane, clock: Clock) {
-  const isp = await testIsp(cp);
+  const isp = await testIsp(cp, "Asia/Jakarta", clock);
   const planId = await isp.addPlan({ name: `Rumah ${++n}`, price: 150_000 });
   const deps = { database: cp.database, clock, secretBox: cp.secretBox };
   async function addDebtor(name = "Budi Santoso", phone: string | null = "+6281234567890", username = `budi${++n}`) {
     const customerId = await isp.addCustomer(name, phone);
-    const sub = await createSubscription(
-      deps,
-      isp.actor,
-      {
-        customerId,
-        planId,
-        siteId: isp.siteId,
-        billingDay: 1,
-        activate: true,
-        monthlyDiscount: 0,
-        accessInput: { access: "pppoe", pppoeUsername: username, pppoePassword: null },
-      },
-      testMeta,
-    );
+    const sub = await isp.subscribe(customerId, planId, {
+      access: { access: "pppoe", pppoeUsername: username, pppoePassword: null },
+    });
     const [invoice] = await cp.database.withTenant(isp.actor.tenantId, (tx) =>
       tx.select().from(invoices).where(eq(invoices.subscriptionId, sub.id)).orderBy(asc(invoices.seq)),
     );

@@ -13,7 +13,7 @@ import { voidInvoice } from "../invoices/invoices.usecases.ts";
 import { recordPayment, reversePayment } from "../payments/payments.usecases.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
 import { changePlan } from "../subscriptions/subscription-plan.usecases.ts";
-import { createSubscription, tenantOf, transitionSubscription } from "../subscriptions/subscriptions.usecases.ts";
+import { tenantOf, transitionSubscription } from "../subscriptions/subscriptions.usecases.ts";
 
 /** When the reports are read: 20 April 2026, 12:00 in New York (EDT), 23:00 in Jakarta. */
 export const READ_AT = "2026-04-20T16:00:00Z";
@@ -31,7 +31,6 @@ export interface History {
 export async function buildHistory(cp: AssembledControlPlane, clock: ReturnType<typeof manualClock>): Promise<History> {
   const deps = { database: cp.database, clock, secretBox: cp.secretBox };
   const to = (iso: string) => clock.advance(new Date(iso).getTime() - clock.now().getTime());
-  let n = 0;
   const subscribe = async (
     isp: TestIsp,
     customerId: string,
@@ -40,20 +39,11 @@ export async function buildHistory(cp: AssembledControlPlane, clock: ReturnType<
     options: { discount?: number; activate?: boolean } = {},
   ) =>
     (
-      await createSubscription(
-        deps,
-        isp.actor,
-        {
-          customerId,
-          planId,
-          siteId: isp.siteId,
-          billingDay,
-          activate: options.activate ?? true,
-          monthlyDiscount: options.discount ?? 0,
-          accessInput: { access: "pppoe", pppoeUsername: `rep-${Date.now().toString(36)}-${++n}`, pppoePassword: null },
-        },
-        testMeta,
-      )
+      await isp.subscribe(customerId, planId, {
+        billingDay,
+        activate: options.activate ?? true,
+        monthlyDiscount: options.discount ?? 0,
+      })
     ).id;
   const pay = async (isp: TestIsp, customerId: string, amountMinor: number) =>
     (
@@ -68,7 +58,7 @@ export async function buildHistory(cp: AssembledControlPlane, clock: ReturnType<
 
   // 1 December 2025, 10:00 EST: tenant A opens with one subscriber who will never pay.
   to("2025-12-01T15:00:00Z");
-  const a = await testIsp(cp, "America/New_York");
+  const a = await testIsp(cp, "America/New_York", clock);
   const home20 = await a.addPlan({ name: "Home 20", price: 150_000, taxRateBp: 1100, taxInclusive: true });
   const home50 = await a.addPlan({ name: "Home 50", price: 250_000, taxRateBp: 1100, taxInclusive: true });
   const biz = await a.addPlan({ name: "Biz", price: 200_000, taxRateBp: 1100, taxInclusive: false });
@@ -88,7 +78,7 @@ export async function buildHistory(cp: AssembledControlPlane, clock: ReturnType<
 
   // 1 March, 08:00 WIB: tenant B, one subscriber billed 100 000 for March.
   to("2026-03-01T01:00:00Z");
-  const b = await testIsp(cp, "Asia/Jakarta");
+  const b = await testIsp(cp, "Asia/Jakarta", clock);
   const kos = await b.addPlan({ name: "Kos 10", price: 100_000 });
   const bSub = await b.addCustomer("Rina", null);
   await subscribe(b, bSub, kos, 1);

@@ -27,21 +27,44 @@ type FieldProps = {
   autofocus?: boolean;
 };
 
-/** A labelled input whose hint and error are announced with it (aria-describedby). */
-export function Field(props: FieldProps) {
+/** The ids a control's hint and error get, and what it is described by (aria-describedby). */
+function describe(props: { id: string; hint?: string; error?: string | undefined }) {
   const hintId = props.hint ? `${props.id}-hint` : undefined;
   const errorId = props.error ? `${props.id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return { hintId, errorId, describedBy: [hintId, errorId].filter(Boolean).join(" ") || undefined };
+}
+
+/** The label, hint and error around one control: one layout for every kind of field. */
+function Labelled(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  hintId?: string;
+  errorId?: string;
+  children?: Child;
+}) {
   return (
     <div class={props.error ? "adm-field has-error" : "adm-field"}>
       <label class="adm-label" for={props.id}>
         {props.label}
       </label>
       {props.hint ? (
-        <p class="adm-hint" id={hintId}>
+        <p class="adm-hint" id={props.hintId}>
           {props.hint}
         </p>
       ) : null}
+      {props.children}
+      <FieldError id={props.errorId} error={props.error} />
+    </div>
+  );
+}
+
+/** A labelled input whose hint and error are announced with it (aria-describedby). */
+export function Field(props: FieldProps) {
+  const d = describe(props);
+  return (
+    <Labelled id={props.id} label={props.label} hint={props.hint} error={props.error} {...d}>
       <input
         class="adm-input"
         id={props.id}
@@ -61,10 +84,9 @@ export function Field(props: FieldProps) {
         disabled={props.disabled}
         autofocus={props.autofocus}
         aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={d.describedBy}
       />
-      <FieldError id={errorId} error={props.error} />
-    </div>
+    </Labelled>
   );
 }
 
@@ -80,19 +102,9 @@ export function TextArea(props: {
   maxlength?: number;
   required?: boolean;
 }) {
-  const hintId = props.hint ? `${props.id}-hint` : undefined;
-  const errorId = props.error ? `${props.id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const d = describe(props);
   return (
-    <div class={props.error ? "adm-field has-error" : "adm-field"}>
-      <label class="adm-label" for={props.id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="adm-hint" id={hintId}>
-          {props.hint}
-        </p>
-      ) : null}
+    <Labelled id={props.id} label={props.label} hint={props.hint} error={props.error} {...d}>
       <textarea
         class="adm-input"
         id={props.id}
@@ -101,12 +113,11 @@ export function TextArea(props: {
         maxlength={props.maxlength}
         required={props.required}
         aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={d.describedBy}
       >
         {props.value ?? ""}
       </textarea>
-      <FieldError id={errorId} error={props.error} />
-    </div>
+    </Labelled>
   );
 }
 
@@ -120,19 +131,9 @@ export function FileField(props: {
   error?: string | undefined;
   required?: boolean;
 }) {
-  const hintId = props.hint ? `${props.id}-hint` : undefined;
-  const errorId = props.error ? `${props.id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const d = describe(props);
   return (
-    <div class={props.error ? "adm-field has-error" : "adm-field"}>
-      <label class="adm-label" for={props.id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="adm-hint" id={hintId}>
-          {props.hint}
-        </p>
-      ) : null}
+    <Labelled id={props.id} label={props.label} hint={props.hint} error={props.error} {...d}>
       <input
         class="adm-input"
         id={props.id}
@@ -141,10 +142,9 @@ export function FileField(props: {
         accept={props.accept}
         required={props.required}
         aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={d.describedBy}
       />
-      <FieldError id={errorId} error={props.error} />
-    </div>
+    </Labelled>
   );
 }
 
