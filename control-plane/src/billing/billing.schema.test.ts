@@ -11,6 +11,7 @@ import {
 import { customers } from "../customers/customers.tables.ts";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
+import { takeInvoiceNumbers } from "../invoices/invoice-numbers.ts";
 import { invoiceCounters, invoiceLines, invoices } from "../invoices/invoices.tables.ts";
 import { plans } from "../plans/plans.tables.ts";
 import { subscriptions } from "../subscriptions/subscriptions.tables.ts";
@@ -21,17 +22,6 @@ import { type BillingTenant, seedBillingTenant } from "./billing.testing.ts";
 // and invoice numbers without gaps or duplicates however many billing runs take them at once.
 
 type InvoiceRow = typeof invoices.$inferInsert;
-
-/** The next `count` numbers of the year, in the caller's transaction (the row stays locked until it ends). */
-async function takeInvoiceNumbers(tx: Tx, tenantId: string, year: number, count = 1): Promise<number[]> {
-  const [row] = rowsOf<{ last: number }>(
-    await tx.execute(sql`insert into ${invoiceCounters} (tenant_id, year, last_seq) values (${tenantId}, ${year}, ${count})
-      on conflict (tenant_id, year) do update set last_seq = ${invoiceCounters}.last_seq + ${count}
-      returning last_seq as "last"`),
-  );
-  const last = Number(row?.last);
-  return Array.from({ length: count }, (_, i) => last - count + 1 + i);
-}
 
 const periodOf = (i: number) => `${2030 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
 

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import { billingSettingsOf } from "../billing/billing-settings.usecases.ts";
 import { type DunningAction, type DunningInvoice, dunningActions } from "../billing/dunning.models.ts";
@@ -195,12 +195,4 @@ export async function restoreSettled(
 ): Promise<number> {
   await lockTenantDunning(tx, tenant.id);
   return (await applyDunning(tx, deps, tenant, now, meta, { customerId, only: "restore" })).restored;
-}
-
-/** For tests and pages: the reminders an invoice has had. */
-export function remindersOf(tx: Tx, tenantId: string, invoiceId: string) {
-  return tx
-    .select()
-    .from(invoiceReminders)
-    .where(and(eq(invoiceReminders.tenantId, tenantId), eq(invoiceReminders.invoiceId, invoiceId)));
 }

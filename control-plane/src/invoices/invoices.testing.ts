@@ -21,7 +21,6 @@ export function moveTo(clock: Clock, iso: string): void {
   clock.advance(by);
 }
 
-
 /** Activates a new subscription of the customer at once; returns its first invoice. */
 export async function subscribe(cp: AssembledControlPlane, isp: TestIsp, customerId: string, planId: string) {
   const { id } = await isp.subscribe(customerId, planId);

@@ -19,7 +19,7 @@ export interface JobsDeps {
  * one cross-tenant read, through the platform context (tenants' platform_read policy); all
  * they then change is changed inside each tenant's own transaction, and audited there.
  */
-export async function activeTenants(database: Database, slug?: string): Promise<(TenantRef & { slug: string })[]> {
+async function activeTenants(database: Database, slug?: string): Promise<(TenantRef & { slug: string })[]> {
   return database.withContext({ platform: true }, (tx) =>
     tx
       .select({

@@ -23,7 +23,7 @@ export interface PaymentsDeps {
 }
 
 /** Where the money of each payment method lands in the ledger. */
-export const METHOD_ACCOUNT: Record<(typeof payments.$inferSelect)["method"], MoneyAccount> = {
+const METHOD_ACCOUNT: Record<(typeof payments.$inferSelect)["method"], MoneyAccount> = {
   cash: "cash",
   bank_transfer: "bank",
   ewallet: "ewallet",

@@ -106,9 +106,7 @@ function joined(tx: Tx) {
     .innerJoin(sites, and(eq(sites.tenantId, subscriptions.tenantId), eq(sites.id, subscriptions.siteId)));
 }
 
-export type SubscriptionListRow = Awaited<ReturnType<typeof listSubscriptions>>["rows"][number];
-
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 /** Subscriptions by status and a search over username, address, MAC and the customer's name. */
 export async function listSubscriptions(

@@ -158,7 +158,7 @@ export const keepActiveInput = z.object({
   restoreNow: checkbox,
 });
 
-export const transitionEvents = ["activate", "isolate", "restore", "suspend", "resume", "terminate"] as const;
+const transitionEvents = ["activate", "isolate", "restore", "suspend", "resume", "terminate"] as const;
 export const transitionInput = z.object({ event: z.enum(transitionEvents) });
 
 export const listFilters = z.object({

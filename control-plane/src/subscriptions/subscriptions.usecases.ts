@@ -30,13 +30,13 @@ export interface SubscriptionsDeps {
   secretBox: Sealing["secretBox"];
 }
 
-export const PPPOE_BOX_PURPOSE = "subscriptions/pppoe";
+const PPPOE_BOX_PURPOSE = "subscriptions/pppoe";
 const passwordAad = (id: string) => `subscriptions:${id}:pppoe_password`;
 // Typed into a CPE's web form, often on a phone: no look-alike characters.
 const PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
 
 /** 12 characters of 55: about 69 bits, enough for a line that answers RADIUS all day. */
-export function generatePppoePassword(): string {
+function generatePppoePassword(): string {
   return randomChars(12, PASSWORD_ALPHABET);
 }
 
