@@ -186,58 +186,77 @@ async function existingBatch(tx: Tx, actor: Actor, batchId: string): Promise<Bat
   return batch;
 }
 
-export async function sellVoucher(
+/**
+ * One voucher one step through the state machine (voucherTransition), with the columns that
+ * step sets and its audit row, in one transaction.
+ */
+function stepVoucher(
   deps: VouchersDeps,
   actor: Actor,
-  input: { batchId: string; voucherId: string; soldTo: string | null },
+  target: { batchId: string; voucherId: string },
+  step: {
+    event: "sell" | "void";
+    action: string;
+    columns: (now: Date) => Parameters<typeof updateVoucher>[3];
+    after: Record<string, unknown>;
+  },
   meta: RequestMeta,
 ): Promise<VoucherRow> {
   return deps.database.withTenant(actor.tenantId, async (tx) => {
-    const before = await lockedVoucher(tx, actor, input.batchId, input.voucherId);
-    const state = targetOf(before.state, "sell");
-    const after = await updateVoucher(tx, actor.tenantId, before.id, {
-      state,
-      soldAt: deps.clock.now(),
-      soldTo: input.soldTo,
-    });
+    const before = await lockedVoucher(tx, actor, target.batchId, target.voucherId);
+    const state = targetOf(before.state, step.event);
+    const after = await updateVoucher(tx, actor.tenantId, before.id, { state, ...step.columns(deps.clock.now()) });
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
-      action: "voucher.sold",
+      action: step.action,
       entityType: "voucher",
       entityId: before.id,
       before: { code: before.code, state: before.state },
-      after: { state, soldTo: input.soldTo },
+      after: { state, ...step.after },
     });
     return after;
   });
 }
 
-export async function voidVoucher(
+export function sellVoucher(
+  deps: VouchersDeps,
+  actor: Actor,
+  input: { batchId: string; voucherId: string; soldTo: string | null },
+  meta: RequestMeta,
+): Promise<VoucherRow> {
+  return stepVoucher(
+    deps,
+    actor,
+    input,
+    {
+      event: "sell",
+      action: "voucher.sold",
+      columns: (now) => ({ soldAt: now, soldTo: input.soldTo }),
+      after: { soldTo: input.soldTo },
+    },
+    meta,
+  );
+}
+
+export function voidVoucher(
   deps: VouchersDeps,
   actor: Actor,
   input: { batchId: string; voucherId: string; reason: string },
   meta: RequestMeta,
 ): Promise<VoucherRow> {
-  return deps.database.withTenant(actor.tenantId, async (tx) => {
-    const before = await lockedVoucher(tx, actor, input.batchId, input.voucherId);
-    const state = targetOf(before.state, "void");
-    const after = await updateVoucher(tx, actor.tenantId, before.id, {
-      state,
-      voidedAt: deps.clock.now(),
-      voidReason: input.reason,
-    });
-    await audit(tx, meta, {
-      tenantId: actor.tenantId,
-      actorUserId: actor.userId,
+  return stepVoucher(
+    deps,
+    actor,
+    input,
+    {
+      event: "void",
       action: "voucher.voided",
-      entityType: "voucher",
-      entityId: before.id,
-      before: { code: before.code, state: before.state },
-      after: { state, reason: input.reason },
-    });
-    return after;
-  });
+      columns: (now) => ({ voidedAt: now, voidReason: input.reason }),
+      after: { reason: input.reason },
+    },
+    meta,
+  );
 }
 
 /**
