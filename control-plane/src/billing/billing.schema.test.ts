@@ -329,8 +329,8 @@ for (const kind of await databaseBackends()) {
         await tx.execute(sql`insert into payments (tenant_id, id, customer_id, invoice_id, method, amount, received_at)
           values (${x.tenantId}, ${crypto.randomUUID()}, ${x.customerId}, ${inv.id}, 'cash', 150000, now())`);
         await tx.execute(sql`insert into billing_settings (tenant_id) values (${x.tenantId})`);
-        await tx.execute(sql`insert into site_changes (tenant_id, site_id, kind, entity_id)
-          values (${x.tenantId}, ${x.siteId}, 'subscriber.upsert', ${x.subscriptionId})`);
+        await tx.execute(sql`insert into site_changes (tenant_id, site_id, kind, op, entity_id)
+          values (${x.tenantId}, ${x.siteId}, 'subscriber', 'delete', ${x.subscriptionId})`);
       });
       const tables = (await owner.query(`select table_name as t from information_schema.columns
         where table_schema = 'public' and column_name = 'tenant_id'`)) as { t: string }[];

@@ -88,8 +88,8 @@ describe("the money flow through the use-cases", () => {
       ["proration", 82_258],
       ["installation", 200_000],
     ]);
-    expect((await siteChangesOf(created.id)).map((c) => [c.kind, (c.payload as { reason: string }).reason])).toEqual([
-      ["subscriber.upsert", "activated"],
+    expect((await siteChangesOf(created.id)).map((c) => [c.kind, c.op, c.reason])).toEqual([
+      ["subscriber", "upsert", "activated"],
     ]);
 
     // 1 April 08:00 WIB: the run bills April in full; a second run bills nothing.
@@ -137,22 +137,28 @@ describe("the money flow through the use-cases", () => {
     clock.advance(at("2026-04-11T02:00:00Z") - clock.now().getTime());
     expect(await runDunning({ ...deps(), sealing: cp }, tenant)).toMatchObject({ reminders: 1, isolated: 1 });
     expect(await subscriptionOf(created.id)).toMatchObject({ status: "isolated", isolatedBy: "dunning" });
-    expect((await siteChangesOf(created.id)).at(-1)?.payload).toMatchObject({ reason: "isolated", status: "isolated" });
+    expect((await siteChangesOf(created.id)).at(-1)).toMatchObject({
+      reason: "isolated",
+      payload: { status: "isolated" },
+    });
 
     // The payment restores in its own transaction: no job run in between.
     const paid = await pay(150_000);
     expect(paid.restored).toBe(1);
     expect(await subscriptionOf(created.id)).toMatchObject({ status: "active", isolatedBy: null });
-    expect((await siteChangesOf(created.id)).at(-1)?.payload).toMatchObject({ reason: "restored", status: "active" });
+    expect((await siteChangesOf(created.id)).at(-1)).toMatchObject({
+      reason: "restored",
+      payload: { status: "active" },
+    });
     expect(await statusOf(april?.id as string)).toMatchObject({ status: "paid" });
 
     // 16 April: an upgrade; 15 of April's 30 days come back at the old price and go at the new.
     clock.advance(at("2026-04-16T02:00:00Z") - clock.now().getTime());
     const up = await changePlan(deps(), isp.actor, created.id, bigPlanId, testMeta);
     expect(up.invoice?.totalMinor).toBe(125_000 - 75_000);
-    expect((await siteChangesOf(created.id)).at(-1)?.payload).toMatchObject({
+    expect((await siteChangesOf(created.id)).at(-1)).toMatchObject({
       reason: "plan_changed",
-      plan: { name: "Home 50", downloadKbps: 51_200 },
+      payload: { plan: { name: "Home 50", downloadKbps: 51_200 } },
     });
     // 21 April: back down with 10 days left: the credit is larger, so a credit note.
     clock.advance(at("2026-04-21T02:00:00Z") - clock.now().getTime());

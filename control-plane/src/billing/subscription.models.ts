@@ -11,16 +11,14 @@ export type SubscriptionState = (typeof subscriptionStates)[number];
 export const subscriptionEvents = ["activate", "isolate", "restore", "suspend", "resume", "terminate"] as const;
 export type SubscriptionEvent = (typeof subscriptionEvents)[number];
 
-/**
- * What the site must do. `subscriber.upsert` puts the subscriber in the desired state with its
- * current status (the agent renders an isolated one with the isolation profile and kicks the
- * session so the new profile applies); `subscriber.disconnect` takes it out and kicks it.
- */
-export type SiteChangeKind = "subscriber.upsert" | "subscriber.disconnect";
-
 interface Rule {
   to: SubscriptionState;
-  site: SiteChangeKind | null;
+  /**
+   * Whether the site must hear of it. The change written (sites/site-changes.ts) follows the new
+   * status: active or isolated → the subscriber's desired state (the agent renders an isolated
+   * one with the isolation policy and kicks the session so it applies); otherwise → removed.
+   */
+  site: boolean;
 }
 
 /**
@@ -29,29 +27,29 @@ interface Rule {
  */
 const TABLE: Partial<Record<SubscriptionState, Partial<Record<SubscriptionEvent, Rule>>>> = {
   pending: {
-    activate: { to: "active", site: "subscriber.upsert" },
-    terminate: { to: "terminated", site: null },
+    activate: { to: "active", site: true },
+    terminate: { to: "terminated", site: false },
   },
   active: {
-    isolate: { to: "isolated", site: "subscriber.upsert" },
-    suspend: { to: "suspended", site: "subscriber.disconnect" },
-    terminate: { to: "terminated", site: "subscriber.disconnect" },
+    isolate: { to: "isolated", site: true },
+    suspend: { to: "suspended", site: true },
+    terminate: { to: "terminated", site: true },
   },
   isolated: {
-    restore: { to: "active", site: "subscriber.upsert" },
-    suspend: { to: "suspended", site: "subscriber.disconnect" },
-    terminate: { to: "terminated", site: "subscriber.disconnect" },
+    restore: { to: "active", site: true },
+    suspend: { to: "suspended", site: true },
+    terminate: { to: "terminated", site: true },
   },
   suspended: {
-    resume: { to: "active", site: "subscriber.upsert" },
-    terminate: { to: "terminated", site: null },
+    resume: { to: "active", site: true },
+    terminate: { to: "terminated", site: false },
   },
 };
 
 export type TransitionRefusal = "subscription.terminated" | "subscription.transition-not-allowed";
 
 export type TransitionResult =
-  | { ok: true; from: SubscriptionState; to: SubscriptionState; site: SiteChangeKind | null }
+  | { ok: true; from: SubscriptionState; to: SubscriptionState; site: boolean }
   | { ok: false; code: TransitionRefusal; from: SubscriptionState; event: SubscriptionEvent };
 
 export function transition(state: SubscriptionState, event: SubscriptionEvent): TransitionResult {

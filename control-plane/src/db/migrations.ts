@@ -73,7 +73,14 @@ export async function provisionAppRole(owner: OwnerConnection, role: string, pas
  * Tables the application may add to but never rewrite: a mistake is undone by a new row (a
  * payment's reversal, a compensating ledger transaction, a void).
  */
-export const APPEND_ONLY_TABLES = ["audit_log", "payments", "ledger_transactions", "ledger_entries", "invoice_lines"];
+export const APPEND_ONLY_TABLES = [
+  "audit_log",
+  "payments",
+  "ledger_transactions",
+  "ledger_entries",
+  "invoice_lines",
+  "journal_records",
+];
 
 /** Tables the application never deletes from and may update in these columns only. */
 export const UPDATABLE_COLUMNS_ONLY: Record<string, string[]> = {

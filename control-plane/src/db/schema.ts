@@ -1,5 +1,6 @@
 // Every drizzle table of the control plane, for drizzle-kit and for typed queries.
 export * from "../accounts/accounts.tables.ts";
+export * from "../agents/agents.tables.ts";
 export * from "../audit/audit.tables.ts";
 export * from "../billing/billing-settings.tables.ts";
 export * from "../crypto/tenant-keys.tables.ts";
@@ -13,5 +14,7 @@ export * from "../rate-limits/rate-limits.tables.ts";
 export * from "../sessions/sessions.tables.ts";
 export * from "../sites/sites.tables.ts";
 export * from "../subscriptions/subscriptions.tables.ts";
+export * from "../sync/commands.tables.ts";
+export * from "../sync/journal.tables.ts";
 export * from "../tenants/tenants.tables.ts";
 export * from "../vouchers/vouchers.tables.ts";

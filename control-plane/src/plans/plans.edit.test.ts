@@ -40,9 +40,8 @@ describe("editing a plan", () => {
     const changes = await siteChangeRows(cp, owner.tenantId);
     expect(changes).toHaveLength(1);
     expect(changes[0]?.entityId).toBe(active);
-    expect(changes[0]?.kind).toBe("subscriber.upsert");
+    expect(changes[0]).toMatchObject({ kind: "subscriber", op: "upsert", reason: "plan_updated", revision: 2 });
     expect(changes[0]?.payload).toMatchObject({
-      reason: "plan_updated",
       status: "active",
       plan: { id, downloadKbps: 30_000, uploadKbps: 10_000 },
     });

@@ -1,15 +1,34 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, tenantIdColumn, tenantReference, updatedAt } from "../db/columns.ts";
 import { tenantIsolation } from "../db/tenancy.ts";
 
-/** A place with a router and an agent. Minimal here; the agent issue extends it. */
+/** A place with routers and one agent. */
 export const sites = pgTable(
   "sites",
   {
     tenantId: tenantIdColumn(),
     id: uuid("id").notNull(),
     name: text("name").notNull(),
+    /** Free text: an address, a village, a tower. */
+    location: text("location"),
+    /**
+     * The desired-state revision: bumped by the trigger on site_changes, under this row's lock,
+     * so revisions commit in order and a reader never skips one (DESIGN §6).
+     */
+    revision: bigint("revision", { mode: "number" }).notNull().default(0),
     /** IANA zone of the site; null means the tenant's zone. */
     timeZone: text("time_zone"),
     /**
@@ -27,33 +46,64 @@ export const sites = pgTable(
     tenantIsolation(t.tenantId),
     check("sites_name_present", sql`btrim(${t.name}) <> ''`),
     check("sites_hotspot_login_url", sql`${t.hotspotLoginUrl} ~ '^https?://'`),
+    check("sites_location_length", sql`length(${t.location}) <= 200`),
   ],
 ).enableRLS();
 
 /**
- * What the network at a site must follow: one row per change, written in the same transaction
- * as the subscription change that caused it (dunning, activation, plan change, termination).
- * The agent issue turns this outbox into the site's revision log.
+ * The site's revision log (DESIGN §6): one row per change of what the site must know, written
+ * in the same transaction as the business change (a transactional outbox). `revision` comes
+ * from the site's counter (trigger), so the agent asks for "changes since N" and applies them
+ * in order. `op` is `upsert` with the entity's whole desired state in `payload`, or `delete`.
  */
 export const siteChanges = pgTable(
   "site_changes",
   {
     tenantId: tenantIdColumn(),
-    /** Increasing; a reader resumes after the last id it applied. */
     id: bigserial("id", { mode: "number" }).notNull(),
     siteId: uuid("site_id").notNull(),
-    /** What changed, e.g. `subscription.isolated`. */
+    /** Assigned by the trigger: the site's next revision. */
+    revision: bigint("revision", { mode: "number" }).notNull().default(0),
+    /** The entity kind of the contract: `subscriber`, `nas`, `snmp_target`, … */
     kind: text("kind").notNull(),
-    /** The changed row (a subscription, a voucher). */
+    op: text("op").notNull(),
+    /** Why (isolated, restored, plan_changed, …): for the agent's planner and the change log. */
+    reason: text("reason"),
     entityId: uuid("entity_id").notNull(),
-    payload: jsonb("payload").notNull().default({}),
+    payload: jsonb("payload"),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     tenantReference("site_changes_site_fk", [t.tenantId, t.siteId], sites).onDelete("cascade"),
-    index("site_changes_site_idx").on(t.tenantId, t.siteId, t.id),
+    uniqueIndex("site_changes_revision_unique").on(t.tenantId, t.siteId, t.revision),
+    index("site_changes_created_idx").on(t.createdAt),
     tenantIsolation(t.tenantId),
-    check("site_changes_kind_format", sql`${t.kind} ~ '^[a-z][a-z_]*(\\.[a-z][a-z_]*)*$'`),
+    check("site_changes_kind_format", sql`${t.kind} ~ '^[a-z][a-z0-9_]*$'`),
+    check(
+      "site_changes_op",
+      sql`${t.op} in ('upsert', 'delete') and (${t.op} = 'upsert') = (${t.payload} is not null)`,
+    ),
+  ],
+).enableRLS();
+
+/** What happened at a site, for its page: agent online/offline, enrolled, revoked, journal alerts. */
+export const siteEvents = pgTable(
+  "site_events",
+  {
+    tenantId: tenantIdColumn(),
+    id: bigserial("id", { mode: "number" }).notNull(),
+    siteId: uuid("site_id").notNull(),
+    agentId: uuid("agent_id"),
+    kind: text("kind").notNull(),
+    detail: jsonb("detail").notNull().default({}),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    tenantReference("site_events_site_fk", [t.tenantId, t.siteId], sites).onDelete("cascade"),
+    index("site_events_site_idx").on(t.tenantId, t.siteId, t.at),
+    tenantIsolation(t.tenantId),
+    check("site_events_kind_format", sql`${t.kind} ~ '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$'`),
   ],
 ).enableRLS();

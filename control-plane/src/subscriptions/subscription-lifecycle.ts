@@ -71,7 +71,7 @@ export async function applyTransition(
     .update(subscriptions)
     .set(changes)
     .where(and(eq(subscriptions.tenantId, tenant.id), eq(subscriptions.id, sub.id)));
-  if (step.site) await recordSubscriberChange(tx, tenant.id, sub.id, step.site, REASONS[event]);
+  if (step.site) await recordSubscriberChange(tx, tenant.id, sub.id, REASONS[event]);
 
   const invoiceNumbers: string[] = [];
   const actorUserId = cause.by === "staff" ? cause.userId : null;

@@ -108,7 +108,7 @@ export async function changePlan(
       .update(subscriptions)
       .set({ planId: next.id, updatedAt: now })
       .where(and(eq(subscriptions.tenantId, actor.tenantId), eq(subscriptions.id, sub.id)));
-    if (onNetwork) await recordSubscriberChange(tx, actor.tenantId, sub.id, "subscriber.upsert", "plan_changed");
+    if (onNetwork) await recordSubscriberChange(tx, actor.tenantId, sub.id, "plan_changed");
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
@@ -189,7 +189,7 @@ export async function renewPrepaid(
       .update(subscriptions)
       .set({ expiresAt: until, updatedAt: now })
       .where(and(eq(subscriptions.tenantId, actor.tenantId), eq(subscriptions.id, id)));
-    await recordSubscriberChange(tx, actor.tenantId, id, "subscriber.upsert", "plan_updated");
+    await recordSubscriberChange(tx, actor.tenantId, id, "plan_updated");
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,

@@ -9,7 +9,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { notFound } from "../http/errors.ts";
 import type { TenantRef } from "../invoices/billing-run.usecases.ts";
 import type { Sealing } from "../notifications/outbox.ts";
-import { recordSubscriberChange } from "../sites/site-changes.ts";
+import { recordSubscriberChange, recordSubscriberLeftSite } from "../sites/site-changes.ts";
 import { applyTransition, type TransitionOutcome } from "./subscription-lifecycle.ts";
 import {
   billingDayLocked,
@@ -204,7 +204,8 @@ export async function updateSubscription(
         .where(and(eq(subscriptions.tenantId, actor.tenantId), eq(subscriptions.id, id)));
       const networkChanged = passwordChanged || changed.some((k) => !["billingDay", "monthlyDiscount"].includes(k));
       if (networkChanged && (sub.status === "active" || sub.status === "isolated")) {
-        await recordSubscriberChange(tx, actor.tenantId, id, "subscriber.upsert", "access_changed");
+        if (sub.siteId !== input.siteId) await recordSubscriberLeftSite(tx, actor.tenantId, id, sub.siteId);
+        await recordSubscriberChange(tx, actor.tenantId, id, "access_changed");
       }
       await audit(tx, meta, {
         tenantId: actor.tenantId,
