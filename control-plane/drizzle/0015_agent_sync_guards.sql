@@ -29,3 +29,18 @@ BEGIN
 END $$;--> statement-breakpoint
 CREATE TRIGGER "site_changes_revision" BEFORE INSERT ON "site_changes"
   FOR EACH ROW EXECUTE FUNCTION "site_changes_next_revision"();
+--> statement-breakpoint
+-- At COMMIT, each site that got changes is announced once per statement with its newest
+-- revision ("<tenantId> <siteId> <revision>"): the sync bridge LISTENs and tells the site's
+-- agent at once, whichever replica or job wrote the change.
+CREATE FUNCTION "site_changes_announce"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT "tenant_id", "site_id", max("revision") AS revision FROM "written" GROUP BY 1, 2 LOOP
+    PERFORM pg_notify('kilusi_site_revision', r."tenant_id" || ' ' || r."site_id" || ' ' || r.revision);
+  END LOOP;
+  RETURN NULL;
+END $$;--> statement-breakpoint
+CREATE TRIGGER "site_changes_announce" AFTER INSERT ON "site_changes"
+  REFERENCING NEW TABLE AS "written" FOR EACH STATEMENT EXECUTE FUNCTION "site_changes_announce"();

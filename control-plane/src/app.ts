@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { accountsRoutes } from "./accounts/accounts.routes.tsx";
+import { AGENT_ENROLL_PATH, agentEnrollRoutes } from "./agents/agent-enroll.routes.ts";
 import { apiRoutes } from "./api/api.routes.ts";
 import { auditRoutes } from "./audit/audit.routes.tsx";
 import { loadAuth } from "./auth/auth.middleware.ts";
@@ -33,8 +34,10 @@ import { createLoginThrottle, createRateLimiter } from "./rate-limits/rate-limit
 import { reportsRoutes } from "./reports/reports.routes.tsx";
 import { billingSettingsRoutes } from "./settings/billing-settings.routes.tsx";
 import { settingsRoutes } from "./settings/settings.routes.tsx";
+import { sitesRoutes } from "./sites/sites.routes.tsx";
 import type { Storage } from "./storage/storage.ts";
 import { subscriptionsRoutes } from "./subscriptions/subscriptions.routes.tsx";
+import type { SyncHandle } from "./sync/sync-handle.ts";
 import { teamRoutes } from "./team/team.routes.tsx";
 import { vouchersRoutes } from "./vouchers/vouchers.routes.tsx";
 
@@ -49,6 +52,7 @@ export interface AppDeps {
   clock: Clock;
   masterKey: Buffer;
   isDraining: () => boolean;
+  sync: SyncHandle;
   /** Route modules mounted after the built-in ones (test fixtures that prove a guard works). */
   extraRoutes?: readonly RouteModule[];
 }
@@ -70,6 +74,7 @@ export function createApp(deps: AppDeps) {
     throttle: createLoginThrottle({ database: deps.database, clock: deps.clock }),
     limiter: createRateLimiter({ database: deps.database, clock: deps.clock }),
     secretBox: (purpose) => createSecretBox(deps.masterKey, purpose),
+    sync: deps.sync,
   };
 
   const app = new Hono<AppEnv>();
@@ -98,7 +103,12 @@ export function createApp(deps: AppDeps) {
   if (config.corsAllowedOrigins.length > 0) {
     app.use("/api/*", cors({ origin: config.corsAllowedOrigins, credentials: false, maxAge: 600 }));
   }
-  app.use(csrfProtection({ publicOrigin: config.http.publicUrl ? new URL(config.http.publicUrl).origin : undefined }));
+  app.use(
+    csrfProtection({
+      publicOrigin: config.http.publicUrl ? new URL(config.http.publicUrl).origin : undefined,
+      exemptPaths: [AGENT_ENROLL_PATH],
+    }),
+  );
   app.use(requestMeta({ trustedProxies: config.trustedProxies }));
   app.route(
     "/",
@@ -137,6 +147,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use("/api/*", apiRateLimit({ limiter: routeDeps.limiter, perMinute: config.apiRateLimitPerMinute }));
   app.route("/", apiRoutes());
+  app.route("/", agentEnrollRoutes(routeDeps));
   app.route("/", pagesRoutes({ assets: deps.assets.urls }));
   for (const routes of [
     accountsRoutes,
@@ -152,6 +163,7 @@ export function createApp(deps: AppDeps) {
     paymentsRoutes,
     vouchersRoutes,
     reportsRoutes,
+    sitesRoutes,
     platformRoutes,
     devOutboxRoutes,
     ...(deps.extraRoutes ?? []),

@@ -7,17 +7,20 @@ import { createSecretBox, type SecretBox } from "./crypto/secret-box.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { appRolePassword } from "./db/migrations.ts";
 import { type DemoLogin, ensureDemoTenant } from "./demo/demo.ts";
+import { startDemoAgent } from "./demo/demo-agent.ts";
 import { loadAssets } from "./http/assets.ts";
 import { startJobScheduler } from "./jobs/billing-jobs.ts";
-import { connectBroker } from "./mqtt/broker-connection.ts";
-import { startEmbeddedBroker } from "./mqtt/embedded-broker.ts";
 import { createMetrics } from "./observability/metrics.ts";
 import { createStorage } from "./storage/create-storage.ts";
+import { startSync } from "./sync/start-sync.ts";
+import type { SyncHandle } from "./sync/sync-handle.ts";
 
 export interface AssembledControlPlane {
   app: App;
   logger: Logger;
   database: Database;
+  /** Enrollment's broker access and the command channel to agents. */
+  sync: SyncHandle;
   /** Seals and opens secrets at rest with this deployment's master key (the CLI and tests). */
   secretBox(purpose: string): SecretBox;
   /** From now on /readyz answers 503, so load balancers stop sending new requests. */
@@ -59,19 +62,13 @@ export async function assembleControlPlane(
     const database = await openConfiguredDatabase(config, masterKey);
     closers.push(() => database.close());
 
-    let brokerUrl: string;
-    if (config.mqtt.kind === "embedded") {
-      const embedded = await startEmbeddedBroker({ ...config.mqtt, logger });
-      closers.push(() => embedded.close());
-      brokerUrl = embedded.url;
-    } else brokerUrl = config.mqtt.url;
-    const broker = await connectBroker({ url: brokerUrl, logger });
-    closers.push(() => broker.close());
+    const metrics = createMetrics();
+    closers.push(() => metrics.stop());
+    const sync = await startSync({ config, logger, database, metrics, clock, masterKey });
+    closers.push(() => sync.close());
 
     const storage = createStorage({ dataDir: config.dataDir, s3: config.s3 });
     closers.push(() => storage.close?.());
-    const metrics = createMetrics();
-    closers.push(() => metrics.stop());
     const assets = await loadAssets();
 
     let draining = false;
@@ -79,7 +76,8 @@ export async function assembleControlPlane(
       config,
       logger,
       database,
-      broker,
+      broker: sync.broker,
+      sync: sync.handle,
       storage,
       metrics,
       assets,
@@ -92,6 +90,7 @@ export async function assembleControlPlane(
       app,
       logger,
       database,
+      sync: sync.handle,
       secretBox: (purpose) => createSecretBox(masterKey, purpose),
       drain: () => {
         draining = true;
@@ -154,12 +153,22 @@ export async function startControlPlane(
             clock: systemClock,
             logger: logger.child({ job: "billing" }),
             secretBox: cp.secretBox,
+            changeRetentionDays: config.agents.changeRetentionDays,
           },
           config.jobsIntervalMs,
         )
       : null;
   const host = config.http.host === "0.0.0.0" || config.http.host === "::" ? "localhost" : config.http.host;
   const url = config.http.publicUrl ?? `http://${host.includes(":") ? `[${host}]` : host}:${server.port}`;
+  // The embedded default's demo site gets its agent, from this checkout's source.
+  const demoAgent = demo
+    ? await startDemoAgent({ url, dataDir: config.dataDir, database: cp.database, clock: systemClock, logger }).catch(
+        (error) => {
+          logger.error({ err: error }, "demo agent not started");
+          return null;
+        },
+      )
+    : null;
   logger.info(
     { url, database: config.database.kind, broker: config.mqtt.kind, storage: config.s3 ? "s3" : "local" },
     "listening",
@@ -183,6 +192,7 @@ export async function startControlPlane(
         await server.stop(true);
       }
       await jobs?.stop();
+      await demoAgent?.stop();
       await cp.close();
       logger.info("stopped");
     },

@@ -110,6 +110,13 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
     // Give B something of every kind the pages create: an invitation, a second session.
     const invited = await b.post("/team/invite", { email: "tech@isp-b.example", role: "technician" });
     if (invited.status >= 400) throw new Error(`inviting into B answered ${invited.status}`);
+    // An online agent at B's site and a pending enrollment token: what A's revoke, enroll or
+    // delete of B's site would change is there to be changed.
+    const [site] = await owner`select id::text from sites where tenant_id = ${tenantB}`;
+    await owner`insert into site_agents (tenant_id, id, site_id, secret_hash, enrolled_at, credentials_rotated_at, online)
+      values (${tenantB}, ${crypto.randomUUID()}, ${site?.id}, ${"0".repeat(64)}, now(), now(), true)`;
+    const enrolling = await b.post(`/sites/${site?.id}/enrollment-token`, {});
+    if (enrolling.status !== 200) throw new Error(`an enrollment token in B answered ${enrolling.status}`);
     await new TestClient((r) => cp.app.fetch(r)).post("/login", {
       email: "owner@isp-b.example",
       password: "a long enough password",

@@ -60,11 +60,16 @@ describe.if(havePostgres && havePgDump)("a database dump", () => {
       (m) => m[1] as string,
     );
 
+    const siteId = /href="\/sites\/([0-9a-f-]{36})"/.exec(await (await owner.browser.get("/sites")).text())?.[1];
+    const enrolling = await (await owner.browser.post(`/sites/${siteId}/enrollment-token`, {})).text();
+    const enrollment = (/<code id="site-enroll-token">([^<]+)<\/code>/.exec(enrolling)?.[1] ?? "").split(".");
+
     const secrets = {
       ...Object.fromEntries(sessionTokens.map((token, i) => [`session ${i}`, token.split(".")[1] as string])),
       invitation: invitation.split(".")[1] as string,
       reset: reset.split(".")[1] as string,
       "two-factor key": keyText,
+      "agent enrollment": enrollment[2] as string,
       "two-factor key, hex": Buffer.from(key).toString("hex"),
       "two-factor key, base64": Buffer.from(key).toString("base64"),
       ...Object.fromEntries(codes.flatMap((code, i) => [[`recovery code ${i}`, code.replace("-", "")]])),
@@ -78,6 +83,7 @@ describe.if(havePostgres && havePgDump)("a database dump", () => {
     expect(text).toContain(owner.fields.email);
     expect(text).toContain(sessionTokens[0]?.split(".")[0] as string);
     expect(text).toContain(invitation.split(".")[0] as string);
+    expect(text).toContain(enrollment[1] as string);
     const found = Object.entries(secrets)
       .filter(([, secret]) => text.toLowerCase().includes(secret.toLowerCase()))
       .map(([what]) => what);

@@ -33,6 +33,7 @@ export const assetSources: { readonly [K in keyof AssetUrls]: AssetSource } = {
       "./assets/payments.css",
       "./assets/vouchers.css",
       "./assets/reports.css",
+      "./assets/sites.css",
       "./assets/print.css",
     ],
     stem: "app",

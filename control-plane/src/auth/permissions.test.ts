@@ -14,6 +14,7 @@ const MATRIX: Record<Permission, string> = {
   "vouchers.manage": "OA",
   "network.view": "OAT.V",
   "network.manage": "OAT",
+  "sites.manage": "OA",
   "tickets.manage": "OAT",
   "team.view": "OA..V",
   "team.manage": "OA",

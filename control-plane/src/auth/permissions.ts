@@ -12,6 +12,7 @@ export const permissions = [
   "vouchers.manage",
   "network.view",
   "network.manage",
+  "sites.manage",
   "tickets.manage",
   "team.view",
   "team.manage",

@@ -61,6 +61,10 @@ export const envSchema = z.object({
   MQTT_URL: optionalUrl(["mqtt:", "mqtts:", "ws:", "wss:"]),
   MQTT_EMBEDDED_HOST: z.string().trim().min(1).default("127.0.0.1"),
   MQTT_EMBEDDED_PORT: port(1883),
+  MQTT_AGENT_URL: optionalUrl(["mqtt:", "mqtts:", "ws:", "wss:"]),
+  MQTT_AGENT_CA_FILE: optionalString,
+  MQTT_AGENT_PROVISIONING: z.enum(["dynsec", "none"], { error: "must be dynsec or none" }).default("dynsec"),
+  SITE_CHANGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   S3_BUCKET: optionalString,
   S3_ENDPOINT: optionalUrl(["http:", "https:"]),
   S3_REGION: z.string().trim().min(1).default("us-east-1"),
@@ -135,6 +139,16 @@ export interface Config {
         anyPortIfTaken: boolean;
       }
     | { kind: "external"; url: string };
+  agents: {
+    /** The broker URL agents are given at enrollment; default: the broker the control plane uses, without credentials. */
+    brokerUrl: string | undefined;
+    /** A PEM file of the CA agents must trust on mqtts:// (sent at enrollment). */
+    caFile: string | undefined;
+    /** External broker only: `dynsec` provisions each agent through Mosquitto's dynamic-security plugin; `none` leaves it to the operator. */
+    provisioning: "dynsec" | "none";
+    /** How long the revision log is kept; an agent further behind gets a snapshot. */
+    changeRetentionDays: number;
+  };
   s3:
     | {
         bucket: string;
@@ -219,6 +233,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
           port: e.MQTT_EMBEDDED_PORT,
           anyPortIfTaken: !source.MQTT_EMBEDDED_PORT,
         },
+    agents: {
+      brokerUrl: e.MQTT_AGENT_URL,
+      caFile: e.MQTT_AGENT_CA_FILE,
+      provisioning: e.MQTT_AGENT_PROVISIONING,
+      changeRetentionDays: e.SITE_CHANGE_RETENTION_DAYS,
+    },
     s3: e.S3_BUCKET
       ? {
           bucket: e.S3_BUCKET,

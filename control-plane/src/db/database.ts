@@ -38,6 +38,11 @@ export interface Database {
   withContext<T>(context: DbContext, fn: (tx: Tx) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   stats(): { poolMax: number; activeTransactions: number };
+  /**
+   * LISTEN on a channel: `handler` gets each NOTIFY payload, delivered at the notifier's COMMIT.
+   * Resolves once listening; the returned function stops it.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -72,7 +77,11 @@ async function openPostgres(opts: Extract<DatabaseOptions, { kind: "postgres" }>
     throw new ConfigError(opts.appUrl ? "DATABASE_APP_URL" : "DATABASE_APP_ROLE", `cannot connect: ${error.message}`);
   });
   await assertRestrictedRole(db, opts.appUrl ? "DATABASE_APP_URL" : "DATABASE_APP_ROLE");
-  return wrap("postgres", db, opts.poolMax, () => client.end({ timeout: 5 }));
+  const listen: Listen = async (channel, handler) => {
+    const { unlisten } = await client.listen(channel, handler);
+    return unlisten;
+  };
+  return wrap("postgres", db, opts.poolMax, listen, () => client.end({ timeout: 5 }));
 }
 
 async function openPglite(opts: Extract<DatabaseOptions, { kind: "pglite" }>): Promise<Database> {
@@ -86,7 +95,8 @@ async function openPglite(opts: Extract<DatabaseOptions, { kind: "pglite" }>): P
   await client.exec(`set role ${opts.appRole}`);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await assertRestrictedRole(db, "DATABASE_APP_ROLE");
-  return wrap("pglite", db, 1, () => client.close());
+  const listen: Listen = (channel, handler) => client.listen(channel, handler);
+  return wrap("pglite", db, 1, listen, () => client.close());
 }
 
 function withCredentials(url: string, user: string, password: string): string {
@@ -111,7 +121,9 @@ async function assertRestrictedRole(db: Db, key: string): Promise<void> {
   }
 }
 
-function wrap(kind: Database["kind"], db: Db, poolMax: number, end: () => Promise<void>): Database {
+type Listen = Database["listen"];
+
+function wrap(kind: Database["kind"], db: Db, poolMax: number, listen: Listen, end: () => Promise<void>): Database {
   let active = 0;
   const withContext = async <T>(context: DbContext, fn: (tx: Tx) => Promise<T>): Promise<T> => {
     for (const [key, value] of [
@@ -144,6 +156,7 @@ function wrap(kind: Database["kind"], db: Db, poolMax: number, end: () => Promis
       await db.execute(sql`select 1`);
     },
     stats: () => ({ poolMax, activeTransactions: active }),
+    listen,
     close: end,
   };
 }

@@ -7,6 +7,7 @@ import type { Database } from "../db/database.ts";
 import type { createLoginThrottle, createRateLimiter } from "../rate-limits/rate-limits.ts";
 import type { SessionPolicy } from "../sessions/sessions.ts";
 import type { Storage } from "../storage/storage.ts";
+import type { SyncHandle } from "../sync/sync-handle.ts";
 
 /** What every domain's routes may use; built once in createApp. */
 export interface RouteDeps {
@@ -21,4 +22,6 @@ export interface RouteDeps {
   limiter: ReturnType<typeof createRateLimiter>;
   /** Seals a secret at rest for one purpose (e.g. "users/totp"), bound to its row by AAD. */
   secretBox(purpose: string): SecretBox;
+  /** Agent enrollment and commands (sync/). */
+  sync: SyncHandle;
 }

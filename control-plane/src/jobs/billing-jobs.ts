@@ -5,6 +5,7 @@ import type { Database } from "../db/database.ts";
 import { runDunning } from "../dunning/dunning.usecases.ts";
 import { jobMeta, runBilling, type TenantRef } from "../invoices/billing-run.usecases.ts";
 import type { Sealing } from "../notifications/outbox.ts";
+import { pruneRevisionLog } from "../sync/revision-log.ts";
 import { tenants } from "../tenants/tenants.tables.ts";
 
 export interface JobsDeps {
@@ -12,6 +13,8 @@ export interface JobsDeps {
   clock: Clock;
   logger: Logger;
   secretBox: Sealing["secretBox"];
+  /** Site revision log retention (SITE_CHANGE_RETENTION_DAYS). */
+  changeRetentionDays: number;
 }
 
 /**
@@ -56,6 +59,10 @@ export async function runTenantJobs(deps: JobsDeps, slug?: string): Promise<Tena
     try {
       const billed = await runBilling(deps, tenant, null, jobMeta("billing"));
       const dunned = await runDunning({ ...deps, sealing: { secretBox: deps.secretBox } }, tenant);
+      const pruned = await deps.database.withTenant(tenant.id, (tx) =>
+        pruneRevisionLog(tx, tenant.id, deps.changeRetentionDays, deps.clock.now()),
+      );
+      if (pruned > 0) log.info({ pruned }, "site revision log pruned");
       const result = { tenant: tenant.slug, invoices: billed.created, ...dunned };
       if (billed.created + dunned.reminders + dunned.isolated + dunned.restored > 0) log.info(result, "billing jobs");
       results.push({

@@ -43,6 +43,7 @@ export async function runBillingCommand(io: JobsCliIo, slug: string | undefined)
         clock: systemClock,
         logger: createLogger({ name: "kilusi-cli", level: config.logLevel }),
         secretBox: (purpose) => createSecretBox(masterKey, purpose),
+        changeRetentionDays: config.agents.changeRetentionDays,
       },
       slug,
     );

@@ -17,9 +17,13 @@ export async function connectBroker(opts: {
   url: string;
   logger: Logger;
   firstConnectMs?: number;
+  /** The control plane's identity (the embedded broker's service user, or Mosquitto's dynsec admin). */
+  username?: string;
+  password?: string;
 }): Promise<BrokerConnection> {
   const client = mqtt.connect(opts.url, {
     clientId: `kilusi-cp-${randomUUID()}`,
+    ...(opts.username === undefined ? {} : { username: opts.username, password: opts.password }),
     protocolVersion: 4,
     reconnectPeriod: 2_000,
     connectTimeout: 5_000,

@@ -2,10 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLogger } from "@kilusi/shared/logger";
 import { mosquittoHint, mosquittoReachable, mosquittoUrl } from "../../../tests/support/mosquitto.ts";
 import { requirePeer } from "../../../tests/support/peers.ts";
+import { CONTROL_PLANE_MQTT_USERNAME } from "./agent-authority.ts";
 import { type BrokerConnection, connectBroker } from "./broker-connection.ts";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./embedded-broker.ts";
 
 const logger = createLogger({ name: "test", level: "silent" });
+// The embedded broker lets nobody in anonymously: these tests connect as the control plane.
+const auth = { authority: { authenticate: async () => null }, controlPlanePassword: "test-password" };
+const asControlPlane = { username: CONTROL_PLANE_MQTT_USERNAME, password: auth.controlPlanePassword };
 
 async function roundTrip(a: BrokerConnection, b: BrokerConnection) {
   const topic = `kilusi/test/${crypto.randomUUID()}`;
@@ -24,9 +28,9 @@ describe("embedded broker (aedes)", () => {
   let a: BrokerConnection;
   let b: BrokerConnection;
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, logger });
-    a = await connectBroker({ url: broker.url, logger });
-    b = await connectBroker({ url: broker.url, logger });
+    broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, logger, ...auth });
+    a = await connectBroker({ url: broker.url, logger, ...asControlPlane });
+    b = await connectBroker({ url: broker.url, logger, ...asControlPlane });
   });
   afterAll(async () => {
     await a.close();
@@ -41,7 +45,7 @@ describe("embedded broker (aedes)", () => {
 
   test("a port already in use is refused, naming MQTT_EMBEDDED_PORT", async () => {
     const port = Number(new URL(broker.url).port);
-    const second = startEmbeddedBroker({ host: "127.0.0.1", port, logger });
+    const second = startEmbeddedBroker({ host: "127.0.0.1", port, logger, ...auth });
     await expect(second).rejects.toThrow(
       /^config: MQTT_EMBEDDED_PORT cannot listen on 127\.0\.0\.1:\d+: already in use/,
     );
@@ -49,10 +53,10 @@ describe("embedded broker (aedes)", () => {
 
   test("when the default port is taken and none was asked for, a free port is used", async () => {
     const port = Number(new URL(broker.url).port);
-    const other = await startEmbeddedBroker({ host: "127.0.0.1", port, anyPortIfTaken: true, logger });
+    const other = await startEmbeddedBroker({ host: "127.0.0.1", port, anyPortIfTaken: true, logger, ...auth });
     try {
       expect(Number(new URL(other.url).port)).not.toBe(port);
-      const c = await connectBroker({ url: other.url, logger });
+      const c = await connectBroker({ url: other.url, logger, ...asControlPlane });
       expect(c.isConnected()).toBe(true);
       await c.close();
     } finally {
@@ -61,8 +65,8 @@ describe("embedded broker (aedes)", () => {
   });
 
   test("closing the broker disconnects its clients, and readiness sees it", async () => {
-    const own = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, logger });
-    const c = await connectBroker({ url: own.url, logger });
+    const own = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, logger, ...auth });
+    const c = await connectBroker({ url: own.url, logger, ...asControlPlane });
     expect(c.isConnected()).toBe(true);
     await own.close();
     await Bun.sleep(100);

@@ -3,23 +3,41 @@ import { createServer, type Socket } from "node:net";
 import type { Logger } from "@kilusi/shared/logger";
 import { Aedes } from "aedes";
 import { ConfigError } from "../config/config.ts";
+import type { AgentAuthority } from "./agent-authority.ts";
+import { type BrokerRefusals, embeddedBrokerAuth } from "./embedded-broker-auth.ts";
 
 export interface EmbeddedBroker {
   url: string;
+  /** Refused connects, publishes and subscriptions since start (live counters, for a metric). */
+  refusals: Readonly<BrokerRefusals>;
+  /**
+   * Disconnects the live clients of a username (a revoked or rotated agent); returns how many.
+   * Call it after the authority refuses the old credentials, so the reconnect fails.
+   */
+  kick(username: string): number;
+  disconnectAgent(tenantId: string, agentId: string): number;
   close(): Promise<void>;
 }
 
 /**
  * The embedded default: an aedes broker inside the control-plane process, for a machine that
  * has no Mosquitto. It speaks MQTT 3.1.1 only, so the sync contract must not need MQTT 5.
+ * Nobody connects anonymously: agents with credentials the authority accepts, the control plane
+ * as CONTROL_PLANE_MQTT_USERNAME with controlPlanePassword (see embedded-broker-auth.ts).
+ *
+ * aedes has no shared subscriptions (`$share/...` is taken as a plain topic filter and refused
+ * for agents), so the control plane subscribes to CLOUD_UP_FILTER here; see subscriptions.ts.
  */
 export async function startEmbeddedBroker(opts: {
   host: string;
   port: number;
   anyPortIfTaken?: boolean;
   logger: Logger;
+  authority: AgentAuthority;
+  controlPlanePassword: string;
 }): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker();
+  const auth = embeddedBrokerAuth(opts);
+  const broker = await Aedes.createBroker(auth.handlers);
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -54,8 +72,20 @@ export async function startEmbeddedBroker(opts: {
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   opts.logger.info({ host: opts.host, port }, "embedded MQTT broker listening");
+  const kick = (username: string) => {
+    let kicked = 0;
+    for (const client of auth.clientsOf(username)) {
+      client.close();
+      kicked++;
+    }
+    if (kicked > 0) opts.logger.info({ username, kicked }, "mqtt clients disconnected");
+    return kicked;
+  };
   return {
     url: `mqtt://${host}:${port}`,
+    refusals: auth.refusals,
+    kick,
+    disconnectAgent: (tenantId, agentId) => kick(`${tenantId}.${agentId}`),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

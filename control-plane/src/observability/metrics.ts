@@ -18,6 +18,8 @@ export interface Gauge {
 
 export interface Metrics {
   observeRequest(route: string, method: string, status: number, seconds: number): void;
+  /** Adds to a counter, e.g. `count("sync_messages_rejected_total", "…", { name, reason })`. */
+  count(name: string, help: string, labels: Record<string, string>, by?: number): void;
   /** Renders every series; `gauges` are read at scrape time (database pool, broker, …). */
   render(gauges?: Gauge[]): string;
   stop(): void;
@@ -27,6 +29,7 @@ const escapeLabel = (v: string) => v.replaceAll("\\", "\\\\").replaceAll('"', '\
 
 export function createMetrics(opts: { lagSampleMs?: number } = {}): Metrics {
   const requests = new Map<string, Histogram>();
+  const counters = new Map<string, { help: string; series: Map<string, number> }>();
   const interval = opts.lagSampleMs ?? 500;
   let lagLast = 0;
   let lagMax = 0;
@@ -53,8 +56,23 @@ export function createMetrics(opts: { lagSampleMs?: number } = {}): Metrics {
       h.sum += seconds;
       h.count++;
     },
+    count(name, help, labels, by = 1) {
+      let c = counters.get(name);
+      if (!c) {
+        c = { help, series: new Map() };
+        counters.set(name, c);
+      }
+      const key = Object.entries(labels)
+        .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+        .join(",");
+      c.series.set(key, (c.series.get(key) ?? 0) + by);
+    },
     render(gauges = []) {
       const out: string[] = [];
+      for (const [name, c] of counters) {
+        out.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`);
+        for (const [labels, value] of c.series) out.push(`${name}{${labels}} ${value}`);
+      }
       out.push("# HELP http_requests_total HTTP requests answered, by route pattern, method and status.");
       out.push("# TYPE http_requests_total counter");
       for (const h of requests.values()) out.push(`http_requests_total{${h.labels}} ${h.count}`);

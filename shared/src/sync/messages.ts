@@ -149,6 +149,7 @@ export const commandSchema = z.strictObject({
 
 export const commandResultSchema = z.strictObject({
   v: z.literal(1),
+  agentId: id,
   cmdId: id,
   ok: z.boolean(),
   result: data.nullable(),

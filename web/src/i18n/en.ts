@@ -7,6 +7,7 @@ import { paymentsMessages } from "./messages/payments.ts";
 import { plansMessages } from "./messages/plans.ts";
 import { platformMessages } from "./messages/platform.ts";
 import { reportsMessages } from "./messages/reports.ts";
+import { sitesMessages } from "./messages/sites.ts";
 import { subscriptionsMessages } from "./messages/subscriptions.ts";
 import { teamMessages } from "./messages/team.ts";
 import { vouchersMessages } from "./messages/vouchers.ts";
@@ -131,4 +132,5 @@ export const en: Messages = {
   ...paymentsMessages.en,
   ...vouchersMessages.en,
   ...reportsMessages.en,
+  ...sitesMessages.en,
 };

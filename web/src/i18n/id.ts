@@ -6,6 +6,7 @@ import { paymentsMessages } from "./messages/payments.ts";
 import { plansMessages } from "./messages/plans.ts";
 import { platformMessages } from "./messages/platform.ts";
 import { reportsMessages } from "./messages/reports.ts";
+import { sitesMessages } from "./messages/sites.ts";
 import { subscriptionsMessages } from "./messages/subscriptions.ts";
 import { teamMessages } from "./messages/team.ts";
 import { vouchersMessages } from "./messages/vouchers.ts";
@@ -134,6 +135,7 @@ export const id = {
   ...paymentsMessages.id,
   ...vouchersMessages.id,
   ...reportsMessages.id,
+  ...sitesMessages.id,
 } as const;
 
 export type MessageKey = keyof typeof id;

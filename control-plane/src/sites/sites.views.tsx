@@ -1,0 +1,233 @@
+import { type Column, DataTable } from "@kilusi/web/components/data-table.tsx";
+import { EmptyState } from "@kilusi/web/components/empty-state.tsx";
+import { Field, type FieldErrors, FormError, Select } from "@kilusi/web/components/form-fields.tsx";
+import { StatusBadge } from "@kilusi/web/components/status-badge.tsx";
+import { formatCount, formatDateTime } from "@kilusi/web/format.ts";
+import { type Locale, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
+import { type Frame, FramedPage, Notice } from "@kilusi/web/layouts/framed-page.tsx";
+import { SITE_LOCATION_MAX, SITE_LOGIN_URL_MAX, SITE_NAME_MAX, type SiteFormValues } from "./sites.schemas.ts";
+import type { AgentStatus, SiteRow, SiteUsage } from "./sites.usecases.ts";
+
+// The sites list (with its polled status table) and the site form, for new and edit.
+
+/** How often the status on the list and on a site's page is asked for again. */
+export const POLL_TRIGGER = "every 5s";
+
+export type SiteListRow = { site: SiteRow; agent: AgentStatus | null };
+
+/** Online, offline, or no agent (the site has none that is not revoked). */
+export function AgentBadge(props: { t: Translate; agent: Pick<AgentStatus, "online"> | null }) {
+  const { t, agent } = props;
+  if (!agent) return <StatusBadge tone="muted">{t("sites.status.none")}</StatusBadge>;
+  return agent.online ? (
+    <StatusBadge tone="ok">{t("sites.status.online")}</StatusBadge>
+  ) : (
+    <StatusBadge tone="danger">{t("sites.status.offline")}</StatusBadge>
+  );
+}
+
+export const moment = (t: Translate, at: Date | null, locale: Locale, timeZone: string) =>
+  at ? formatDateTime(at, locale, timeZone) : t("sites.never");
+
+/** Revisions the agent has still to apply; what the site's network does not know yet. */
+export const revisionLag = (revision: number, agent: Pick<AgentStatus, "appliedRevision">) =>
+  revision - agent.appliedRevision;
+
+/** The list's table, which polls itself: the whole table in one fragment, one query per refresh. */
+export function SitesTable(props: { locale: Locale; timeZone: string; rows: readonly SiteListRow[] }) {
+  const { locale, timeZone } = props;
+  const t = translator(locale);
+  const none = t("sites.unknown");
+  const columns: Column[] = [
+    { label: t("sites.col.name") },
+    { label: t("sites.col.location") },
+    { label: t("sites.col.status") },
+    { label: t("sites.col.lastSeen") },
+    { label: t("sites.col.version") },
+    { label: t("sites.col.lag"), numeric: true },
+    { label: t("sites.col.backlog"), numeric: true },
+  ];
+  const rows = props.rows.map(({ site, agent }) => ({
+    id: `site-${site.id}`,
+    cells: [
+      <a href={`/sites/${site.id}`}>{site.name}</a>,
+      site.location ?? none,
+      <AgentBadge t={t} agent={agent} />,
+      agent ? moment(t, agent.lastSeenAt, locale, timeZone) : none,
+      agent?.agentVersion ?? none,
+      agent ? formatCount(revisionLag(site.revision, agent), locale) : none,
+      agent ? formatCount(agent.journalBacklog, locale) : none,
+    ],
+  }));
+  return (
+    <div id="sites-table" hx-get="/sites/rows" hx-trigger={POLL_TRIGGER} hx-swap="outerHTML">
+      {rows.length === 0 ? (
+        <EmptyState title={t("sites.empty.title")} text={t("sites.empty.text")} />
+      ) : (
+        <DataTable id="sites-list" caption={t("sites.caption")} columns={columns} rows={rows} />
+      )}
+    </div>
+  );
+}
+
+export type SitesPageProps = {
+  frame: Frame;
+  timeZone: string;
+  rows: readonly SiteListRow[];
+  canManage: boolean;
+  notice?: "deleted";
+};
+
+export function SitesPage(props: SitesPageProps) {
+  const { locale } = props.frame;
+  const t = translator(locale);
+  const newSite = props.canManage ? (
+    <a class="button button-primary" href="/sites/new">
+      {t("sites.new")}
+    </a>
+  ) : undefined;
+  return (
+    <FramedPage frame={props.frame} title={t("sites.title")} actions={newSite}>
+      {props.notice ? <Notice kind="ok">{t(`sites.notice.${props.notice}`)}</Notice> : null}
+      <p class="adm-muted">
+        {t("sites.lead")} {t("sites.autoRefresh")}
+      </p>
+      <SitesTable locale={locale} timeZone={props.timeZone} rows={props.rows} />
+    </FramedPage>
+  );
+}
+
+export type SiteFormPageProps = {
+  frame: Frame;
+  /** Editing this site, or creating one. */
+  site?: SiteRow;
+  usage?: SiteUsage;
+  values: SiteFormValues;
+  errors?: FieldErrors;
+  formError?: string;
+  /** A refused delete, explained. */
+  error?: string;
+  tenantTimeZone: string;
+  timeZones: readonly string[];
+};
+
+/** A new site, or a site's form with its delete action. Plain fields, no script needed. */
+export function SiteFormPage(props: SiteFormPageProps) {
+  const t = translator(props.frame.locale);
+  const { site, values: v } = props;
+  const e = props.errors ?? {};
+  const back = site ? (
+    <a class="button button-quiet" href={`/sites/${site.id}`}>
+      {site.name}
+    </a>
+  ) : (
+    <a class="button button-quiet" href="/sites">
+      {t("sites.back")}
+    </a>
+  );
+  return (
+    <FramedPage frame={props.frame} title={site ? t("sites.edit") : t("sites.new")} actions={back}>
+      {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+      {site ? null : <p class="adm-muted">{t("sites.newLead")}</p>}
+      <form class="adm-form sites-form" method="post" action={site ? `/sites/${site.id}` : "/sites"} novalidate>
+        <FormError id="site-form-error">{props.formError}</FormError>
+        <Field
+          id="site-name"
+          name="name"
+          label={t("sites.field.name")}
+          value={v.name}
+          error={e.name}
+          maxlength={SITE_NAME_MAX}
+          required
+          autocomplete="off"
+        />
+        <Field
+          id="site-location"
+          name="location"
+          label={t("sites.field.location")}
+          hint={t("sites.field.location.hint")}
+          value={v.location}
+          error={e.location}
+          maxlength={SITE_LOCATION_MAX}
+          autocomplete="off"
+        />
+        <Select
+          id="site-timeZone"
+          name="timeZone"
+          label={t("sites.field.timeZone")}
+          value={v.timeZone}
+          error={e.timeZone}
+          options={[
+            ["", t("sites.timeZone.tenant", { zone: props.tenantTimeZone })],
+            ...props.timeZones.map((z) => [z, z.replaceAll("_", " ")] as const),
+          ]}
+        />
+        <Field
+          id="site-hotspotLoginUrl"
+          name="hotspotLoginUrl"
+          type="url"
+          label={t("sites.field.hotspotLoginUrl")}
+          hint={t("sites.field.hotspotLoginUrl.hint", { code: "{code}" })}
+          value={v.hotspotLoginUrl}
+          error={e.hotspotLoginUrl}
+          maxlength={SITE_LOGIN_URL_MAX}
+          autocomplete="off"
+        />
+        <div class="adm-actions">
+          <button class="button button-primary" type="submit">
+            {site ? t("sites.save") : t("sites.create")}
+          </button>
+        </div>
+      </form>
+      {site && props.usage ? <DeleteSite t={t} site={site} usage={props.usage} /> : null}
+    </FramedPage>
+  );
+}
+
+/**
+ * A POST button: without JavaScript a plain form; htmx asks first, follows the server's
+ * redirect, and shows a refusal in the page's alerts.
+ */
+export function SiteAction(props: { action: string; label: string; confirm?: string; danger?: boolean }) {
+  return (
+    <form
+      class="action-form"
+      method="post"
+      action={props.action}
+      hx-post={props.action}
+      hx-confirm={props.confirm}
+      hx-target="#alerts"
+    >
+      <button class={props.danger ? "button button-danger" : "button button-quiet"} type="submit">
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+function DeleteSite(props: { t: Translate; site: SiteRow; usage: SiteUsage }) {
+  const { t, site, usage: u } = props;
+  const used = u.subscriptions > 0 || u.voucherBatches > 0 || u.agents > 0;
+  return (
+    <section class="adm-section sites-delete" aria-labelledby="site-delete-title">
+      <h2 id="site-delete-title">{t("sites.delete.title")}</h2>
+      {used ? (
+        <p class="adm-muted" id="site-in-use">
+          {t("sites.error.inUse", { subscriptions: u.subscriptions, batches: u.voucherBatches, agents: u.agents })}
+        </p>
+      ) : (
+        <p class="adm-muted">{t("sites.delete.text")}</p>
+      )}
+      {used ? null : (
+        <div class="adm-actions">
+          <SiteAction
+            action={`/sites/${site.id}/delete`}
+            label={t("sites.delete")}
+            confirm={t("sites.deleteConfirm", { name: site.name })}
+            danger
+          />
+        </div>
+      )}
+    </section>
+  );
+}
