@@ -1,0 +1,228 @@
+import type { Logger } from "@kilusi/shared/logger";
+import { type JournalRecord, type JournalStatus, kindSchema } from "@kilusi/shared/sync/messages";
+import type { StoreDatabase } from "./database.ts";
+
+/** Appends fail with this when the journal holds `capBytes`: nothing is dropped or overwritten to make room. */
+export class JournalFullError extends Error {
+  readonly code = "journal.full";
+  constructor(
+    readonly bytes: number,
+    readonly capBytes: number,
+  ) {
+    super(`journal full: ${bytes} of ${capBytes} bytes held until the cloud acknowledges them`);
+    this.name = "JournalFullError";
+  }
+}
+
+/** After shutdown began: the record was not journaled. */
+export class JournalClosedError extends Error {
+  readonly code = "journal.closed";
+  constructor() {
+    super("journal closed: the agent is shutting down");
+    this.name = "JournalClosedError";
+  }
+}
+
+/** One record's data must fit a journal message (1 MiB) with room for its envelope. */
+export const MAX_RECORD_BYTES = 512 * 1024;
+/** Percentages of the cap that warn (and journal an `agent.alert`) when crossed upward. */
+export const ALERT_LEVELS = [50, 80, 95] as const;
+
+interface Pending {
+  kind: string;
+  at: string;
+  data: string;
+  bytes: number;
+  resolve: (seq: number) => void;
+  reject: (error: Error) => void;
+}
+
+export interface JournalOptions {
+  maxBytes: number;
+  /** Appends within this many ms share one transaction (one fsync). */
+  groupCommitMs: number;
+  /** A group this large commits at once, without waiting for the delay. */
+  maxGroup?: number;
+  logger: Logger;
+}
+
+/**
+ * The durable journal (DESIGN §6): a record is on disk (WAL, synchronous=FULL) before
+ * `append` resolves, and it leaves only when the cloud acknowledges it committed it.
+ */
+export class Journal {
+  private bytes = 0;
+  private backlog = 0;
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  private closedStatus: JournalStatus | undefined;
+  private fullLogged = false;
+  private readonly crossed = new Map<number, boolean>();
+  private readonly listeners = new Set<() => void>();
+  /** Transactions that committed appends (group commit is observable in tests). */
+  commits = 0;
+
+  private readonly insert;
+  private readonly deleteRange;
+  private readonly oldest;
+
+  constructor(
+    private readonly s: StoreDatabase,
+    private readonly opts: JournalOptions,
+  ) {
+    const row = s.db.query("select count(*) as n, coalesce(sum(bytes), 0) as b from journal").get() as {
+      n: number;
+      b: number;
+    };
+    this.backlog = row.n;
+    this.bytes = row.b;
+    this.insert = s.db.query("insert into journal (kind, at, data, bytes) values (?, ?, ?, ?)");
+    this.deleteRange = s.db.query("delete from journal where seq between ? and ? returning bytes");
+    this.oldest = s.db.query("select at from journal order by seq limit 1");
+    for (const level of ALERT_LEVELS) this.crossed.set(level, this.bytes >= this.threshold(level));
+    if (this.bytes >= this.threshold(ALERT_LEVELS[0])) {
+      opts.logger.warn({ journal: this.status() }, "journal holds a backlog above half its cap");
+    }
+  }
+
+  private threshold(level: number): number {
+    return (this.opts.maxBytes * level) / 100;
+  }
+
+  /** Resolves with the record's seq once the transaction holding it has committed. */
+  append(kind: string, data: Record<string, unknown>): Promise<number> {
+    if (this.closed) return Promise.reject(new JournalClosedError());
+    if (!kindSchema.safeParse(kind).success)
+      return Promise.reject(new TypeError(`journal: bad kind ${JSON.stringify(kind)}`));
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      return Promise.reject(new TypeError("journal: data must be an object"));
+    }
+    const text = JSON.stringify(data);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_RECORD_BYTES) {
+      return Promise.reject(new RangeError(`journal: record of ${bytes} bytes exceeds ${MAX_RECORD_BYTES}`));
+    }
+    if (this.bytes + this.pendingBytes + bytes > this.opts.maxBytes) {
+      const error = new JournalFullError(this.bytes + this.pendingBytes, this.opts.maxBytes);
+      if (!this.fullLogged) this.opts.logger.error({ journal: this.status() }, error.message);
+      this.fullLogged = true;
+      return Promise.reject(error);
+    }
+    this.fullLogged = false;
+    return new Promise<number>((resolve, reject) => {
+      this.pending.push({ kind, at: new Date().toISOString(), data: text, bytes, resolve, reject });
+      this.pendingBytes += bytes;
+      if (this.pending.length >= (this.opts.maxGroup ?? 500)) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.opts.groupCommitMs);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const group = this.pending;
+    if (group.length === 0) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const seqs: number[] = [];
+    try {
+      this.s.db.transaction(() => {
+        for (const p of group) seqs.push(Number(this.insert.run(p.kind, p.at, p.data, p.bytes).lastInsertRowid));
+      })();
+    } catch (error) {
+      this.opts.logger.error({ err: String(error), records: group.length }, "journal commit failed");
+      for (const p of group) p.reject(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    this.commits++;
+    for (const p of group) {
+      this.backlog++;
+      this.bytes += p.bytes;
+    }
+    for (const [i, p] of group.entries()) p.resolve(seqs[i] as number);
+    this.checkLevels();
+    for (const listener of this.listeners) listener();
+  }
+
+  private checkLevels(): void {
+    for (const level of ALERT_LEVELS) {
+      const above = this.bytes >= this.threshold(level);
+      if (above && !this.crossed.get(level)) {
+        const alert = { level, bytes: this.bytes, capBytes: this.opts.maxBytes };
+        this.opts.logger.warn({ journal: this.status(), percent: level }, `journal at ${level} % of its cap`);
+        this.append("agent.alert", alert).catch((error) =>
+          this.opts.logger.warn({ err: String(error) }, "journal alert not journaled"),
+        );
+      }
+      this.crossed.set(level, above);
+    }
+  }
+
+  /** Called after each commit of new records (the sender wakes on it). */
+  onCommit(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Records after `afterSeq` in seq order: at most `limit`, and at most `maxBytes` of data (at least one). */
+  readAfter(afterSeq: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): JournalRecord[] {
+    const rows = this.s.db
+      .query("select seq, kind, at, data, bytes from journal where seq > ? order by seq limit ?")
+      .all(afterSeq, limit) as { seq: number; kind: string; at: string; data: string; bytes: number }[];
+    const out: JournalRecord[] = [];
+    let total = 0;
+    for (const r of rows) {
+      if (out.length > 0 && total + r.bytes > maxBytes) break;
+      total += r.bytes;
+      out.push({ seq: r.seq, kind: r.kind, at: r.at, data: JSON.parse(r.data) as Record<string, unknown> });
+    }
+    return out;
+  }
+
+  /** The records still held among `seqs`. */
+  read(seqs: readonly number[]): JournalRecord[] {
+    if (seqs.length === 0) return [];
+    const rows = this.s.db
+      .query(`select seq, kind, at, data from journal where seq in (${seqs.map(() => "?").join(",")}) order by seq`)
+      .all(...seqs) as { seq: number; kind: string; at: string; data: string }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      kind: r.kind,
+      at: r.at,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+    }));
+  }
+
+  /** Deletes exactly the acknowledged seqs (inclusive ranges); already deleted ones are no-ops. */
+  ack(ranges: readonly (readonly [number, number])[]): { deleted: number; bytes: number } {
+    let deleted = 0;
+    let bytes = 0;
+    this.s.db.transaction(() => {
+      for (const [from, to] of ranges) {
+        for (const row of this.deleteRange.all(from, to) as { bytes: number }[]) {
+          deleted++;
+          bytes += row.bytes;
+        }
+      }
+    })();
+    this.backlog -= deleted;
+    this.bytes -= bytes;
+    this.checkLevels();
+    return { deleted, bytes };
+  }
+
+  status(): JournalStatus {
+    if (this.closedStatus) return this.closedStatus;
+    const oldest = this.backlog > 0 ? (this.oldest.get() as { at: string } | null) : null;
+    return { backlog: this.backlog, bytes: this.bytes, capBytes: this.opts.maxBytes, oldestAt: oldest?.at ?? null };
+  }
+
+  /** Stops accepting appends and commits the ones already accepted; status() stays answerable. */
+  close(): void {
+    this.closed = true;
+    this.flush();
+    this.closedStatus = this.status();
+  }
+}

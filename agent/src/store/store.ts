@@ -1,0 +1,159 @@
+import type { DownMessage, StateEntry } from "@kilusi/shared/sync/messages";
+import { stateHash } from "@kilusi/shared/sync/state-hash";
+import type { StoreDatabase } from "./database.ts";
+
+export type ChangesOutcome =
+  | { status: "applied"; appliedRevision: number }
+  | { status: "stale"; appliedRevision: number }
+  | { status: "invalid"; detail: string };
+
+export type SnapshotOutcome =
+  | { status: "staged"; staged: number; parts: number }
+  | { status: "applied"; appliedRevision: number; entries: number }
+  /** A part already staged, or a part of the snapshot already applied. */
+  | { status: "duplicate" }
+  /** A part of a snapshot abandoned for a newer one: it must not displace the newer one's parts. */
+  | { status: "stale" }
+  /** `parts` or `revision` disagree with the parts staged under the same snapshotId. */
+  | { status: "inconsistent"; detail: string };
+
+/**
+ * The site's desired state as the cloud last sent it: (kind, key) → data, and the revision it is
+ * at. Every change of it is one transaction together with the revision, so a crash leaves the
+ * store at one revision or the next, never between.
+ */
+export class DesiredStateStore {
+  private readonly upsert;
+  private readonly remove;
+  private readonly abandoned = new Set<string>();
+
+  constructor(private readonly s: StoreDatabase) {
+    this.upsert = s.db.query("insert or replace into desired_state (kind, key, data) values (?, ?, ?)");
+    this.remove = s.db.query("delete from desired_state where kind = ? and key = ?");
+  }
+
+  appliedRevision(): number {
+    return Number(this.s.getMeta("applied_revision") ?? 0);
+  }
+
+  /** When a changes batch or a snapshot was last applied; null: never (the store needs a snapshot). */
+  syncedAt(): string | null {
+    return this.s.getMeta("synced_at") ?? null;
+  }
+
+  private markApplied(revision: number): void {
+    this.s.setMeta("applied_revision", String(revision));
+    this.s.setMeta("synced_at", new Date().toISOString());
+  }
+
+  /** Applies a batch that starts at the applied revision; any other batch is stale and left alone. */
+  applyChanges(m: DownMessage<"changes">): ChangesOutcome {
+    const bad = m.changes.find((c) => c.op === "upsert" && c.data === null);
+    if (bad) return { status: "invalid", detail: `upsert of ${bad.kind}/${bad.key} has no data` };
+    let outcome: ChangesOutcome = { status: "stale", appliedRevision: 0 };
+    this.s.db.transaction(() => {
+      const applied = this.appliedRevision();
+      if (m.sinceRevision !== applied) {
+        outcome = { status: "stale", appliedRevision: applied };
+        return;
+      }
+      for (const c of m.changes) {
+        if (c.op === "upsert") this.upsert.run(c.kind, c.key, JSON.stringify(c.data));
+        else this.remove.run(c.kind, c.key);
+      }
+      this.markApplied(m.toRevision);
+      outcome = { status: "applied", appliedRevision: m.toRevision };
+    })();
+    return outcome;
+  }
+
+  /**
+   * Stages one part; the part that completes the set replaces the whole state in the same
+   * transaction. Parts may come in any order and more than once; a new snapshotId discards
+   * whatever another snapshot left staged.
+   */
+  stageSnapshotPart(m: DownMessage<"snapshot">): SnapshotOutcome {
+    const db = this.s.db;
+    let outcome: SnapshotOutcome = { status: "duplicate" };
+    db.transaction(() => {
+      if (this.s.getMeta("last_snapshot_id") === m.snapshotId) return;
+      if (this.abandoned.has(m.snapshotId)) {
+        outcome = { status: "stale" };
+        return;
+      }
+      const others = db
+        .query("select distinct snapshot_id as id from snapshot_parts where snapshot_id <> ?")
+        .all(m.snapshotId);
+      for (const { id } of others as { id: string }[]) this.abandoned.add(id);
+      if (this.abandoned.size > 100) this.abandoned.delete(this.abandoned.values().next().value as string);
+      db.query("delete from snapshot_parts where snapshot_id <> ?").run(m.snapshotId);
+      const staged = db
+        .query(
+          "select parts, revision, count(*) as n from snapshot_parts where snapshot_id = ? group by parts, revision",
+        )
+        .all(m.snapshotId) as { parts: number; revision: number; n: number }[];
+      const first = staged[0];
+      if (first && (staged.length > 1 || first.parts !== m.parts || first.revision !== m.revision)) {
+        outcome = {
+          status: "inconsistent",
+          detail: `part ${m.part} says ${m.parts} parts at revision ${m.revision}; staged parts say ${first.parts} at ${first.revision}`,
+        };
+        return;
+      }
+      const inserted = db
+        .query(
+          "insert or ignore into snapshot_parts (snapshot_id, part, parts, revision, entries) values (?, ?, ?, ?, ?)",
+        )
+        .run(m.snapshotId, m.part, m.parts, m.revision, JSON.stringify(m.entries));
+      if (inserted.changes === 0) return;
+      const count = (first?.n ?? 0) + 1;
+      if (count < m.parts) {
+        outcome = { status: "staged", staged: count, parts: m.parts };
+        return;
+      }
+      db.exec("delete from desired_state");
+      let entries = 0;
+      const rows = db.query("select entries from snapshot_parts where snapshot_id = ? order by part").all(m.snapshotId);
+      for (const row of rows as { entries: string }[]) {
+        for (const e of JSON.parse(row.entries) as StateEntry[]) {
+          this.upsert.run(e.kind, e.key, JSON.stringify(e.data));
+          entries++;
+        }
+      }
+      db.query("delete from snapshot_parts where snapshot_id = ?").run(m.snapshotId);
+      this.s.setMeta("last_snapshot_id", m.snapshotId);
+      this.markApplied(m.revision);
+      outcome = { status: "applied", appliedRevision: m.revision, entries };
+    })();
+    return outcome;
+  }
+
+  entries(): StateEntry[] {
+    const rows = this.s.db.query("select kind, key, data from desired_state order by kind, key").all() as {
+      kind: string;
+      key: string;
+      data: string;
+    }[];
+    return rows.map((r) => ({ kind: r.kind, key: r.key, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  countsByKind(): Record<string, number> {
+    const rows = this.s.db.query("select kind, count(*) as n from desired_state group by kind order by kind").all() as {
+      kind: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  }
+
+  /** The shared hash of the whole state: equal to the cloud's when both hold the same entries. */
+  stateHash(): string {
+    return stateHash(this.entries());
+  }
+
+  /** Size of the store file's pages (desired state, journal and all). */
+  bytes(): number {
+    const { page_count } = this.s.db.query("pragma page_count").get() as { page_count: number };
+    const { page_size } = this.s.db.query("pragma page_size").get() as { page_size: number };
+    return page_count * page_size;
+  }
+}
