@@ -34,7 +34,6 @@ export interface SyncFixture {
   /** Terminates `count` subscribers (one removal change each). */
   terminate(count: number, siteId?: string): Promise<number>;
   cloudState(siteId?: string): Promise<{ revision: number; hash: string; entries: number }>;
-  journalCount(agentId?: string): Promise<{ rows: number; distinct: number }>;
   close(): Promise<void>;
 }
 
@@ -127,13 +126,6 @@ export async function createSyncFixture(): Promise<SyncFixture> {
       const snapshot = await database.withTenant(tenantId, (tx) => siteSnapshot(tx, tenantId, onSite(site)));
       if (!snapshot) throw new Error("no such site");
       return { revision: snapshot.revision, hash: stateHash(snapshot.entries), entries: snapshot.entries.length };
-    },
-    async journalCount(agentId) {
-      const [row] = await owner.unsafe(
-        `select count(*)::int as rows, count(distinct seq)::int as distinct from journal_records
-         where tenant_id = '${tenantId}'${agentId ? ` and agent_id = '${agentId}'` : ""}`,
-      );
-      return { rows: row?.rows as number, distinct: row?.distinct as number };
     },
     async close() {
       await database.close();

@@ -108,9 +108,9 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
       const journaled = new Set<number>();
       let remaining = 10_000;
       let kills = 0;
-      while (remaining > 0 && kills < 5) {
-        const run = startAgentProcess(dir, ["load-journal", "--count", String(remaining), "--rate", "4000"]);
-        await Bun.sleep(400 + Math.floor(Math.random() * 1_600));
+      while (remaining > 0 && kills < 6) {
+        const run = startAgentProcess(dir, ["load-journal", "--count", String(remaining), "--rate", "2000"]);
+        await Bun.sleep(300 + Math.floor(Math.random() * 1_000));
         run.proc.kill("SIGKILL");
         await run.proc.exited;
         kills++;

@@ -4,41 +4,31 @@ import { EmptyState } from "@kilusi/web/components/empty-state.tsx";
 import { formatCount, formatDateTime } from "@kilusi/web/format.ts";
 import { type Locale, type MessageKey, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
 import { type Frame, FramedPage, Notice } from "@kilusi/web/layouts/framed-page.tsx";
+import { SiteCommandsBlock } from "./site-commands.views.tsx";
+import { journalPercent, presenceOf } from "./sites.models.ts";
 import type { SiteDetail, SiteStatus } from "./sites.usecases.ts";
-import { AgentBadge, moment, POLL_TRIGGER, revisionLag, SiteAction } from "./sites.views.tsx";
+import {
+  AgentBadge,
+  formatBytes,
+  formatPercent,
+  moment,
+  POLL_TRIGGER,
+  revisionLag,
+  SiteAction,
+} from "./sites.views.tsx";
 
 // One site's page: its agent's live status (a fragment that polls itself), the agent and its
-// enrollment, the site's details, and its recent events and revision-log rows.
+// enrollment, the commands sent to it (site-commands.views.tsx), the site's details, and its
+// recent events and revision-log rows.
 
-export type SiteNotice = "created" | "saved" | "revoked" | "revokedPending";
+export type SiteNotice = "created" | "saved" | "revoked" | "revokedPending" | "diagnostics";
 
 /** An enrollment token just created: shown in this response only, never stored in clear. */
 export type ShownToken = { command: string; token: string; expiresAt: Date };
 
-const intl = (locale: Locale) => (locale === "id" ? "id-ID" : "en-GB");
-
-/** Bytes as people read them: "512 B", "1,5 MB" (binary units, as disk tools count). */
-export function formatBytes(n: number, locale: Locale): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 ? 0 : 1;
-  return `${new Intl.NumberFormat(intl(locale), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
-}
-
-/** Percent of the journal's cap in use, one decimal; null when the agent reported no cap. */
-export function journalPercent(bytes: number, capBytes: number): number | null {
-  if (capBytes <= 0) return null;
-  return Math.round((bytes * 1000) / capBytes) / 10;
-}
-
 /** The status block; also the fragment `GET /sites/:id/status` answers, so it polls itself. */
-export function SiteStatusBlock(props: { locale: Locale; timeZone: string; status: SiteStatus }) {
-  const { locale, timeZone, status } = props;
+export function SiteStatusBlock(props: { locale: Locale; timeZone: string; now: Date; status: SiteStatus }) {
+  const { locale, timeZone, now, status } = props;
   const t = translator(locale);
   const agent = status.agent;
   const at = (d: Date | null) => moment(t, d, locale, timeZone);
@@ -56,8 +46,9 @@ export function SiteStatusBlock(props: { locale: Locale; timeZone: string; statu
     >
       <h2 id="site-status-title" class="sites-heading">
         {t("sites.status.title")}
-        <AgentBadge t={t} agent={agent} />
-        {agent?.presenceSince ? (
+        <AgentBadge t={t} locale={locale} timeZone={timeZone} now={now} agent={agent} />
+        {/* A silent agent's flag still says online: "since" that state would read as a lie. */}
+        {agent?.presenceSince && presenceOf(agent, now) !== "stale" ? (
           <span class="adm-muted sites-since">{t("sites.status.since", { at: at(agent.presenceSince) })}</span>
         ) : null}
       </h2>
@@ -93,7 +84,7 @@ export function SiteStatusBlock(props: { locale: Locale; timeZone: string; statu
                   : t("sites.status.journalSizeValue", {
                       used: formatBytes(agent.journalBytes, locale),
                       cap: formatBytes(agent.journalCapBytes, locale),
-                      pct: new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 1 }).format(pct),
+                      pct: formatPercent(pct, locale),
                     })}
               </span>,
             ],
@@ -240,8 +231,12 @@ export type SitePageProps = {
   frame: Frame;
   /** The ISP's zone: every time on the page reads in it. */
   timeZone: string;
+  /** The injected clock's now: presence and command deadlines are judged against it. */
+  now: Date;
   detail: SiteDetail;
   canManage: boolean;
+  /** May ask the agent for diagnostics (whoever manages the network). */
+  canRunCommands: boolean;
   notice?: SiteNotice;
   error?: string;
   token?: ShownToken;
@@ -268,7 +263,16 @@ export function SitePage(props: SitePageProps) {
       {props.notice ? <Notice kind="ok">{t(`sites.notice.${props.notice}`)}</Notice> : null}
       {props.error ? <Notice kind="error">{props.error}</Notice> : null}
       {props.token ? <TokenBlock t={t} locale={locale} timeZone={props.timeZone} shown={props.token} /> : null}
-      <SiteStatusBlock locale={locale} timeZone={props.timeZone} status={status} />
+      <SiteStatusBlock locale={locale} timeZone={props.timeZone} now={props.now} status={status} />
+      <SiteCommandsBlock
+        locale={locale}
+        timeZone={props.timeZone}
+        now={props.now}
+        siteId={site.id}
+        commands={props.detail.commands}
+        canRun={props.canRunCommands}
+        hasAgent={status.agent !== null}
+      />
       {props.canManage ? (
         <AgentActions t={t} siteId={site.id} siteName={site.name} hasAgent={status.agent !== null} />
       ) : null}

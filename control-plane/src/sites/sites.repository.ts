@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, isNull, ne, type SQL, sql } from "drizzle-orm";
+import { users } from "../accounts/accounts.tables.ts";
 import { siteAgents } from "../agents/agents.tables.ts";
 import type { Tx } from "../db/database.ts";
 import { subscriptions } from "../subscriptions/subscriptions.tables.ts";
+import { siteCommands } from "../sync/commands.tables.ts";
 import { voucherBatches } from "../vouchers/vouchers.tables.ts";
 import type { SiteUsage } from "./sites.errors.ts";
 import { siteChanges, siteEvents, sites } from "./sites.tables.ts";
@@ -127,6 +129,78 @@ export function recentChanges(tx: Tx, tenantId: string, siteId: string) {
     .where(and(eq(siteChanges.tenantId, tenantId), eq(siteChanges.siteId, siteId)))
     .orderBy(desc(siteChanges.revision))
     .limit(RECENT_LIMIT);
+}
+
+export const COMMANDS_LIMIT = 10;
+
+/** A command sent to the site's agent, with who asked for it (null once that person is deleted). */
+export interface SiteCommandRow {
+  id: string;
+  name: string;
+  createdAt: Date;
+  notAfter: Date;
+  completedAt: Date | null;
+  ok: boolean | null;
+  result: unknown;
+  error: unknown;
+  requestedByName: string | null;
+}
+
+/**
+ * The site's newest commands, newest first, or null when there is no such site: one query (the
+ * block polls it), so the site's existence and its commands are read together.
+ */
+export async function recentCommands(tx: Tx, tenantId: string, siteId: string): Promise<SiteCommandRow[] | null> {
+  const recent = tx
+    .select({
+      id: siteCommands.id,
+      name: siteCommands.name,
+      createdAt: siteCommands.createdAt,
+      notAfter: siteCommands.notAfter,
+      completedAt: siteCommands.completedAt,
+      ok: siteCommands.ok,
+      result: siteCommands.result,
+      error: siteCommands.error,
+      requestedBy: siteCommands.requestedBy,
+    })
+    .from(siteCommands)
+    .where(and(eq(siteCommands.tenantId, sites.tenantId), eq(siteCommands.siteId, sites.id)))
+    .orderBy(desc(siteCommands.createdAt), desc(siteCommands.id))
+    .limit(COMMANDS_LIMIT)
+    .as("recent");
+  const rows = await tx
+    .select({
+      siteId: sites.id,
+      id: recent.id,
+      name: recent.name,
+      createdAt: recent.createdAt,
+      notAfter: recent.notAfter,
+      completedAt: recent.completedAt,
+      ok: recent.ok,
+      result: recent.result,
+      error: recent.error,
+      requestedByName: users.name,
+    })
+    .from(sites)
+    .leftJoinLateral(recent, sql`true`)
+    .leftJoin(users, eq(users.id, recent.requestedBy))
+    .where(byId(tenantId, siteId))
+    .orderBy(desc(recent.createdAt), desc(recent.id));
+  if (rows.length === 0) return null;
+  return rows.flatMap(({ siteId: _, id, name, createdAt, notAfter, ...rest }) =>
+    id !== null && name !== null && createdAt !== null && notAfter !== null
+      ? [{ id, name, createdAt, notAfter, ...rest }]
+      : [],
+  );
+}
+
+/** Whether the site has an agent that is not revoked, to send commands to. */
+export async function hasActiveAgent(tx: Tx, tenantId: string, siteId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: siteAgents.id })
+    .from(siteAgents)
+    .where(and(eq(siteAgents.tenantId, tenantId), eq(siteAgents.siteId, siteId), isNull(siteAgents.revokedAt)));
+  return row !== undefined;
 }
 
 /** Whether a site other than `exceptId` has this name, in any case. */

@@ -15,6 +15,7 @@ import { frameOf, isHtmx, originOf } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
 import { timeZones } from "../settings/settings.schemas.ts";
 import { isUuid } from "../team/team.schemas.ts";
+import { SiteCommandsList } from "./site-commands.views.tsx";
 import { type ShownToken, type SiteNotice, SitePage, SiteStatusBlock } from "./site-detail.views.tsx";
 import { emptySiteValues, type SiteFormValues, siteForm, siteFormValues, siteInputValues } from "./sites.schemas.ts";
 import {
@@ -22,14 +23,22 @@ import {
   deleteSite,
   getSite,
   getSiteStatus,
+  listSiteCommands,
   listSites,
+  requestDiagnostics,
   type SiteDetail,
   siteInput,
   updateSite,
 } from "./sites.usecases.ts";
 import { SiteFormPage, SitesPage, SitesTable } from "./sites.views.tsx";
 
-const NOTICES = ["created", "saved", "revoked", "revokedPending"] as const satisfies readonly SiteNotice[];
+const NOTICES = [
+  "created",
+  "saved",
+  "revoked",
+  "revokedPending",
+  "diagnostics",
+] as const satisfies readonly SiteNotice[];
 type Status = 200 | 400 | 409;
 
 /** Each zod issue carries the message key of what to say next to its field. */
@@ -64,12 +73,17 @@ function actionRefusal(t: Translate, error: unknown): string | null {
 /**
  * The sites area (issue 5 §2 and §11): anyone who may see the network sees the sites and their
  * live status; owners and admins create, edit and delete them, and enroll or revoke agents.
+ * Whoever manages the network (technicians too: they test routers) may ask an agent for its
+ * diagnostics; it changes nothing at the site, but it is an action, audited, so the read-only
+ * viewer may not.
  */
 export function sitesRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
   const view = requireTenant("network.view");
   const manage = requireTenant("sites.manage");
+  const runCommands = requireTenant("network.manage");
   const canManage = (c: Context<AppEnv>) => can(tenantAuthOf(c).role, "sites.manage");
+  const canRunCommands = (c: Context<AppEnv>) => can(tenantAuthOf(c).role, "network.manage");
   const zone = (c: Context<AppEnv>) => actorOf(c).timeZone;
 
   /** The site's id from the URL, or 404: a malformed id or another tenant's site is simply not there. */
@@ -94,8 +108,10 @@ export function sitesRoutes(deps: RouteDeps) {
       <SitePage
         frame={frameOf(c, deps.assets, tenantAuthOf(c), `/sites/${detail.site.id}`)}
         timeZone={zone(c)}
+        now={deps.clock.now()}
         detail={detail}
         canManage={canManage(c)}
+        canRunCommands={canRunCommands(c)}
         {...extra}
       />,
       status,
@@ -132,6 +148,7 @@ export function sitesRoutes(deps: RouteDeps) {
       <SitesPage
         frame={frameOf(c, deps.assets, tenantAuthOf(c), "/sites")}
         timeZone={zone(c)}
+        now={deps.clock.now()}
         rows={rows}
         canManage={canManage(c)}
         notice={c.req.query("done") === "deleted" ? "deleted" : undefined}
@@ -141,7 +158,7 @@ export function sitesRoutes(deps: RouteDeps) {
 
   app.get("/sites/rows", view, async (c) => {
     const rows = await listSites(deps, actorOf(c));
-    return c.html(<SitesTable locale={localeOf(c)} timeZone={zone(c)} rows={rows} />);
+    return c.html(<SitesTable locale={localeOf(c)} timeZone={zone(c)} now={deps.clock.now()} rows={rows} />);
   });
 
   app.get("/sites/new", manage, (c) => formPage(c, emptySiteValues));
@@ -171,7 +188,40 @@ export function sitesRoutes(deps: RouteDeps) {
   app.get("/sites/:id/status", view, async (c) => {
     const status = await getSiteStatus(deps, actorOf(c), siteIdOf(c));
     if (!status) throw notFound("site");
-    return c.html(<SiteStatusBlock locale={localeOf(c)} timeZone={zone(c)} status={status} />);
+    return c.html(<SiteStatusBlock locale={localeOf(c)} timeZone={zone(c)} now={deps.clock.now()} status={status} />);
+  });
+
+  const commandsList = async (c: Context<AppEnv>, siteId: string) => {
+    const commands = await listSiteCommands(deps, actorOf(c), siteId);
+    if (!commands) throw notFound("site");
+    return c.html(
+      <SiteCommandsList
+        locale={localeOf(c)}
+        timeZone={zone(c)}
+        now={deps.clock.now()}
+        siteId={siteId}
+        commands={commands}
+      />,
+    );
+  };
+
+  app.get("/sites/:id/commands", view, (c) => commandsList(c, siteIdOf(c)));
+
+  /** A plain form goes back to the page; htmx gets the refreshed list, a refusal in the alerts. */
+  app.post("/sites/:id/diagnostics", runCommands, async (c) => {
+    const siteId = siteIdOf(c);
+    try {
+      await requestDiagnostics({ ...deps, send: deps.sync.sendCommand }, actorOf(c), siteId, c.get("meta"));
+    } catch (error) {
+      const text = actionRefusal(translator(localeOf(c)), error);
+      if (text === null) throw error;
+      if (!isHtmx(c)) return sitePage(c, await shownSite(c), { error: text }, 409);
+      c.header("HX-Retarget", "#alerts");
+      c.header("HX-Reswap", "innerHTML");
+      return c.html(<Notice kind="error">{text}</Notice>, 409);
+    }
+    if (!isHtmx(c)) return c.redirect(`/sites/${siteId}?done=diagnostics`, 303);
+    return commandsList(c, siteId);
   });
 
   app.get("/sites/:id/edit", manage, async (c) => {

@@ -250,7 +250,7 @@ describe("who may do what", () => {
   test("a technician and a viewer see the sites and their status, and change nothing", async () => {
     const owner = await signUp(cp);
     const id = await createSiteVia(owner.browser, siteFields());
-    const agentId = await seedAgent(cp, owner.tenantId, id, { online: true });
+    const agentId = await seedAgent(cp, owner.tenantId, id, { online: true, lastSeenAt: clock.now() });
     for (const role of ["technician", "viewer"]) {
       const member = await join(cp, owner.browser, owner.tenantId, role);
       const list = await member.browser.get("/sites");
@@ -294,10 +294,18 @@ describe("who may do what", () => {
     const owner = await signUp(cp);
     const other = await signUp(cp);
     const id = await createSiteVia(owner.browser, siteFields());
-    for (const path of [`/sites/${id}`, `/sites/${id}/status`, `/sites/${id}/edit`, "/sites/not-a-uuid"]) {
+    await seedAgent(cp, owner.tenantId, id, { online: true, lastSeenAt: clock.now() });
+    for (const path of [
+      `/sites/${id}`,
+      `/sites/${id}/status`,
+      `/sites/${id}/commands`,
+      `/sites/${id}/edit`,
+      "/sites/not-a-uuid",
+      "/sites/not-a-uuid/commands",
+    ]) {
       expect((await other.browser.get(path)).status).toBe(404);
     }
-    for (const action of ["", "/delete", "/enrollment-token", "/agent/revoke"]) {
+    for (const action of ["", "/delete", "/enrollment-token", "/agent/revoke", "/diagnostics"]) {
       expect((await other.browser.post(`/sites/${id}${action}`, siteFields())).status).toBe(404);
     }
     expect(await siteRow(cp, owner.tenantId, id)).toBeDefined();

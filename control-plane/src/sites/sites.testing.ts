@@ -4,6 +4,8 @@ import type { TestClient } from "../../../tests/support/http-client.ts";
 import { agentEnrollmentTokens, siteAgents } from "../agents/agents.tables.ts";
 import { rowsOf } from "../db/rows.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
+import { siteCommands } from "../sync/commands.tables.ts";
+import { completeCommand } from "../sync/commands.usecases.ts";
 import { sites } from "./sites.tables.ts";
 
 let n = 0;
@@ -76,6 +78,25 @@ export async function agentRow(cp: AssembledControlPlane, tenantId: string, agen
       .where(and(eq(siteAgents.tenantId, tenantId), eq(siteAgents.id, agentId))),
   );
   return row;
+}
+
+export const commandRows = (cp: AssembledControlPlane, tenantId: string) =>
+  cp.database.withTenant(tenantId, (tx) =>
+    tx.select().from(siteCommands).where(eq(siteCommands.tenantId, tenantId)).orderBy(siteCommands.createdAt),
+  );
+
+/** The agent's answer to a command, recorded the way the sync bridge records a command-result. */
+export async function answerCommand(
+  cp: AssembledControlPlane,
+  at: { tenantId: string; siteId: string; agentId: string; cmdId: string; now: Date },
+  answer: { ok: true; result: Record<string, unknown> } | { ok: false; error: { code: string; message: string } },
+): Promise<void> {
+  const { cmdId, now, ...ctx } = at;
+  const message = answer.ok
+    ? { v: 1 as const, agentId: ctx.agentId, cmdId, ok: true, result: answer.result, error: null }
+    : { v: 1 as const, agentId: ctx.agentId, cmdId, ok: false, result: null, error: answer.error };
+  const known = await cp.database.withTenant(ctx.tenantId, (tx) => completeCommand(tx, ctx, message, now));
+  if (!known) throw new Error(`command ${cmdId} is not known`);
 }
 
 export const tokenRows = (cp: AssembledControlPlane, tenantId: string) =>

@@ -1,18 +1,23 @@
 import { and, eq } from "drizzle-orm";
+import { noAgent } from "../agents/enrollment.usecases.ts";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Actor } from "../auth/actor.ts";
 import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { notFound } from "../http/errors.ts";
+import { type CommandSender, requestCommand } from "../sync/commands.usecases.ts";
 import { type SiteUsage, siteInUse, siteNameTaken } from "./sites.errors.ts";
 import {
   findSite,
+  hasActiveAgent,
   isSiteUsed,
   listSitesWithStatus,
   siteNameTaken as nameTaken,
   recentChanges,
+  recentCommands,
   recentEvents,
+  type SiteCommandRow,
   type SiteRow,
   type SiteStatus,
   siteStatus,
@@ -22,7 +27,7 @@ import type { SiteInput } from "./sites.schemas.ts";
 import { sites } from "./sites.tables.ts";
 
 export type { SiteUsage } from "./sites.errors.ts";
-export type { AgentStatus, SiteRow, SiteStatus } from "./sites.repository.ts";
+export type { AgentStatus, SiteCommandRow, SiteRow, SiteStatus } from "./sites.repository.ts";
 
 export interface SitesDeps {
   database: Database;
@@ -61,6 +66,7 @@ export interface SiteDetail {
   usage: SiteUsage;
   events: Awaited<ReturnType<typeof recentEvents>>;
   changes: Awaited<ReturnType<typeof recentChanges>>;
+  commands: SiteCommandRow[];
 }
 
 /** One site's page: the site, its status, what uses it, its recent events and changes; or null. */
@@ -73,15 +79,45 @@ export function getSite(
   return deps.database.withTenant(tenantId, async (tx) => {
     const site = await findSite(tx, tenantId, siteId);
     const status = site ? await siteStatus(tx, tenantId, siteId) : null;
-    if (!site || !status) return null;
+    const commands = site ? await recentCommands(tx, tenantId, siteId) : null;
+    if (!site || !status || !commands) return null;
     return {
       site,
       status,
       usage: await siteUsage(tx, tenantId, siteId),
       events: await recentEvents(tx, tenantId, siteId),
       changes: await recentChanges(tx, tenantId, siteId),
+      commands,
     };
   });
+}
+
+/** The polled commands block of one site, or null (another tenant's site is simply not there). */
+export function listSiteCommands(
+  deps: Pick<SitesDeps, "database">,
+  actor: Pick<Actor, "tenantId">,
+  siteId: string,
+): Promise<SiteCommandRow[] | null> {
+  return deps.database.withTenant(actor.tenantId, (tx) => recentCommands(tx, actor.tenantId, siteId));
+}
+
+/**
+ * Asks the site's agent for its diagnostics; the answer lands on the site's commands later. A
+ * site without an agent is refused rather than sent a command no one would ever answer. The
+ * check and the command are two transactions: an agent revoked in between gets a command that
+ * simply expires, shown as such.
+ */
+export async function requestDiagnostics(
+  deps: SitesDeps & { send: CommandSender },
+  actor: Actor,
+  siteId: string,
+  meta: RequestMeta,
+): Promise<string> {
+  await deps.database.withTenant(actor.tenantId, async (tx) => {
+    if (!(await findSite(tx, actor.tenantId, siteId))) throw notFound("site");
+    if (!(await hasActiveAgent(tx, actor.tenantId, siteId))) throw noAgent();
+  });
+  return requestCommand(deps, actor, siteId, "diagnostics", meta);
 }
 
 /** The unique index is the last guard against two people saving the same name at once. */

@@ -5,6 +5,7 @@ import { StatusBadge } from "@kilusi/web/components/status-badge.tsx";
 import { formatCount, formatDateTime } from "@kilusi/web/format.ts";
 import { type Locale, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
 import { type Frame, FramedPage, Notice } from "@kilusi/web/layouts/framed-page.tsx";
+import { presenceOf } from "./sites.models.ts";
 import { SITE_LOCATION_MAX, SITE_LOGIN_URL_MAX, SITE_NAME_MAX, type SiteFormValues } from "./sites.schemas.ts";
 import type { AgentStatus, SiteRow, SiteUsage } from "./sites.usecases.ts";
 
@@ -15,14 +16,52 @@ export const POLL_TRIGGER = "every 5s";
 
 export type SiteListRow = { site: SiteRow; agent: AgentStatus | null };
 
-/** Online, offline, or no agent (the site has none that is not revoked). */
-export function AgentBadge(props: { t: Translate; agent: Pick<AgentStatus, "online"> | null }) {
+const intl = (locale: Locale) => (locale === "id" ? "id-ID" : "en-GB");
+
+/** Bytes as people read them: "512 B", "1,5 MB" (binary units, as disk tools count). */
+export function formatBytes(n: number, locale: Locale): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 ? 0 : 1;
+  return `${new Intl.NumberFormat(intl(locale), { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}
+
+/** A percentage with at most one decimal, in the reader's language. */
+export const formatPercent = (pct: number, locale: Locale) =>
+  new Intl.NumberFormat(intl(locale), { maximumFractionDigits: 1 }).format(pct);
+
+/**
+ * Online, offline, or no agent (the site has none that is not revoked). An agent whose flag says
+ * online but whose heartbeats stopped is offline, and the badge says since when it was silent.
+ */
+export function AgentBadge(props: {
+  t: Translate;
+  locale: Locale;
+  timeZone: string;
+  now: Date;
+  agent: Pick<AgentStatus, "online" | "lastSeenAt"> | null;
+}) {
   const { t, agent } = props;
-  if (!agent) return <StatusBadge tone="muted">{t("sites.status.none")}</StatusBadge>;
-  return agent.online ? (
-    <StatusBadge tone="ok">{t("sites.status.online")}</StatusBadge>
-  ) : (
-    <StatusBadge tone="danger">{t("sites.status.offline")}</StatusBadge>
+  const presence = presenceOf(agent, props.now);
+  if (presence === "none") return <StatusBadge tone="muted">{t("sites.status.none")}</StatusBadge>;
+  if (presence === "online") return <StatusBadge tone="ok">{t("sites.status.online")}</StatusBadge>;
+  const silentSince = agent?.lastSeenAt;
+  return (
+    <>
+      <StatusBadge tone="danger">{t("sites.status.offline")}</StatusBadge>
+      {presence === "stale" ? (
+        <span class="adm-muted sites-since sites-stale">
+          {silentSince
+            ? t("sites.status.stale", { at: formatDateTime(silentSince, props.locale, props.timeZone) })
+            : t("sites.status.staleNever")}
+        </span>
+      ) : null}
+    </>
   );
 }
 
@@ -34,8 +73,8 @@ export const revisionLag = (revision: number, agent: Pick<AgentStatus, "appliedR
   revision - agent.appliedRevision;
 
 /** The list's table, which polls itself: the whole table in one fragment, one query per refresh. */
-export function SitesTable(props: { locale: Locale; timeZone: string; rows: readonly SiteListRow[] }) {
-  const { locale, timeZone } = props;
+export function SitesTable(props: { locale: Locale; timeZone: string; now: Date; rows: readonly SiteListRow[] }) {
+  const { locale, timeZone, now } = props;
   const t = translator(locale);
   const none = t("sites.unknown");
   const columns: Column[] = [
@@ -52,7 +91,7 @@ export function SitesTable(props: { locale: Locale; timeZone: string; rows: read
     cells: [
       <a href={`/sites/${site.id}`}>{site.name}</a>,
       site.location ?? none,
-      <AgentBadge t={t} agent={agent} />,
+      <AgentBadge t={t} locale={locale} timeZone={timeZone} now={now} agent={agent} />,
       agent ? moment(t, agent.lastSeenAt, locale, timeZone) : none,
       agent?.agentVersion ?? none,
       agent ? formatCount(revisionLag(site.revision, agent), locale) : none,
@@ -73,6 +112,7 @@ export function SitesTable(props: { locale: Locale; timeZone: string; rows: read
 export type SitesPageProps = {
   frame: Frame;
   timeZone: string;
+  now: Date;
   rows: readonly SiteListRow[];
   canManage: boolean;
   notice?: "deleted";
@@ -92,7 +132,7 @@ export function SitesPage(props: SitesPageProps) {
       <p class="adm-muted">
         {t("sites.lead")} {t("sites.autoRefresh")}
       </p>
-      <SitesTable locale={locale} timeZone={props.timeZone} rows={props.rows} />
+      <SitesTable locale={locale} timeZone={props.timeZone} now={props.now} rows={props.rows} />
     </FramedPage>
   );
 }
