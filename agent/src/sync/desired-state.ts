@@ -43,6 +43,9 @@ export class DesiredStateSync {
     this.maybeRequest();
   }
 
+  /** Changes applied since the agent was last caught up. */
+  private catchUpChanges = 0;
+
   onDisconnect(): void {
     this.active = false;
     this.clearOutstanding();
@@ -73,6 +76,10 @@ export class DesiredStateSync {
     this.clearOutstanding();
     this.knownCurrent = Math.max(this.knownCurrent, m.currentRevision);
     this.maybeRequest();
+    // Caught up after a long catch-up (many full batches): give the memory back, as after a snapshot.
+    this.catchUpChanges += m.changes.length;
+    if (m.toRevision >= m.currentRevision && this.catchUpChanges >= 2_000) collectGarbage();
+    if (m.toRevision >= m.currentRevision) this.catchUpChanges = 0;
   }
 
   onSnapshot(m: DownMessage<"snapshot">): void {
@@ -101,6 +108,7 @@ export class DesiredStateSync {
         this.clearOutstanding();
         this.knownCurrent = Math.max(this.knownCurrent, m.revision);
         this.maybeRequest();
+        collectGarbage();
     }
   }
 
@@ -135,4 +143,13 @@ export class DesiredStateSync {
     if (this.outstanding) clearTimeout(this.outstanding.timer);
     this.outstanding = null;
   }
+}
+
+/**
+ * A snapshot's parts or a long catch-up are megabytes of parsed JSON that are garbage once
+ * applied: collect at once, so the agent's resident memory on a small router goes back down
+ * instead of staying at its high-water mark (105 → 77 MB at 50,000 subscribers, tests/bench/sync.ts).
+ */
+function collectGarbage(): void {
+  Bun.gc(true);
 }
