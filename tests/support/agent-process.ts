@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { readJsonLines, readText } from "./json-lines.ts";
 import { repoRoot } from "./process.ts";
 
 /** How the agent is run in tests: from source by default, or a compiled binary (AGENT_BINARY). */
@@ -91,33 +92,19 @@ export function startAgentProcess(
     resolve: (l: Record<string, unknown>) => void;
   }>();
   let err = "";
-  (async () => {
-    for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) err += chunk;
-  })();
-  (async () => {
-    let buffer = "";
-    for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let nl = buffer.indexOf("\n");
-      while (nl >= 0) {
-        const text = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf("\n");
-        try {
-          const line = JSON.parse(text) as Record<string, unknown>;
-          lines.push(line);
-          for (const w of waiters) {
-            if (w.match(line)) {
-              waiters.delete(w);
-              w.resolve(line);
-            }
-          }
-        } catch {
-          // not a JSON line
-        }
+  readText(proc.stderr, (text) => {
+    err += text;
+  });
+  readJsonLines(proc.stdout, (line) => {
+    if (line.unparsed !== undefined) return;
+    lines.push(line);
+    for (const w of waiters) {
+      if (w.match(line)) {
+        waiters.delete(w);
+        w.resolve(line);
       }
     }
-  })();
+  });
   return {
     proc,
     lines,

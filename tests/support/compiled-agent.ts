@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { readJsonLines, readText } from "./json-lines.ts";
 import { repoRoot } from "./process.ts";
 
 /**
@@ -82,24 +83,10 @@ export function isolation(prefix = "kilusi-agent-bin-"): Isolation {
       const proc = spawn(argv, opts);
       const lines: Record<string, unknown>[] = [];
       let err = "";
-      const reading = (async () => {
-        let buffer = "";
-        for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) {
-          buffer += chunk;
-          for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-            const line = buffer.slice(0, nl);
-            buffer = buffer.slice(nl + 1);
-            try {
-              lines.push(JSON.parse(line) as Record<string, unknown>);
-            } catch {
-              lines.push({ unparsed: line });
-            }
-          }
-        }
-      })();
-      const readingErr = (async () => {
-        for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) err += chunk;
-      })();
+      const reading = readJsonLines(proc.stdout, (line) => lines.push(line));
+      const readingErr = readText(proc.stderr, (text) => {
+        err += text;
+      });
       return {
         proc,
         lines,

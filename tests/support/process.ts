@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { readJsonLines } from "./json-lines.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
 
@@ -49,26 +50,12 @@ export async function startControlPlaneProcess(
         if (banner?.[1]) resolve(banner[1]);
       }
     })();
-    (async () => {
-      let buffer = "";
-      for await (const chunk of proc.stdout.pipeThrough(new TextDecoderStream())) {
-        buffer += chunk;
-        let nl = buffer.indexOf("\n");
-        while (nl >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          nl = buffer.indexOf("\n");
-          try {
-            const entry = JSON.parse(line) as Record<string, unknown>;
-            logs.push(entry);
-            if (entry.msg === "listening") resolve(entry.url as string);
-          } catch {
-            // not a log line (npm's own banner): ignore
-          }
-        }
-      }
-      reject(new Error(`control plane exited before listening:\n${err}`));
-    })();
+    // A line that is not JSON (npm's own banner) is not a log line: ignored.
+    readJsonLines(proc.stdout, (entry) => {
+      if (entry.unparsed !== undefined) return;
+      logs.push(entry);
+      if (entry.msg === "listening") resolve(entry.url as string);
+    }).then(() => reject(new Error(`control plane exited before listening:\n${err}`)));
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeoutMs = opts.timeoutMs ?? 60_000;

@@ -1,21 +1,14 @@
 import { type Column, DataTable } from "@kilusi/web/components/data-table.tsx";
 import { DetailList } from "@kilusi/web/components/detail-list.tsx";
 import { EmptyState } from "@kilusi/web/components/empty-state.tsx";
+import { RedirectAction } from "@kilusi/web/components/redirect-action.tsx";
 import { formatCount, formatDateTime } from "@kilusi/web/format.ts";
 import { type Locale, type MessageKey, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
 import { type Frame, FramedPage, Notice } from "@kilusi/web/layouts/framed-page.tsx";
 import { SiteCommandsBlock } from "./site-commands.views.tsx";
 import { journalPercent, presenceOf } from "./sites.models.ts";
 import type { SiteDetail, SiteStatus } from "./sites.usecases.ts";
-import {
-  AgentBadge,
-  formatBytes,
-  formatPercent,
-  moment,
-  POLL_TRIGGER,
-  revisionLag,
-  SiteAction,
-} from "./sites.views.tsx";
+import { AgentBadge, formatBytes, formatPercent, moment, POLL_TRIGGER, revisionLag } from "./sites.views.tsx";
 
 // One site's page: its agent's live status (a fragment that polls itself), the agent and its
 // enrollment, the commands sent to it (site-commands.views.tsx), the site's details, and its
@@ -141,7 +134,7 @@ function AgentActions(props: { t: Translate; siteId: string; siteName: string; h
           </button>
         </form>
         {props.hasAgent ? (
-          <SiteAction
+          <RedirectAction
             action={`/sites/${siteId}/agent/revoke`}
             label={t("sites.agent.revoke")}
             confirm={t("sites.agent.revokeConfirm", { name: props.siteName })}

@@ -1,6 +1,7 @@
 import { type Column, DataTable } from "@kilusi/web/components/data-table.tsx";
 import { EmptyState } from "@kilusi/web/components/empty-state.tsx";
 import { Field, type FieldErrors, FormError, Select } from "@kilusi/web/components/form-fields.tsx";
+import { RedirectAction } from "@kilusi/web/components/redirect-action.tsx";
 import { StatusBadge } from "@kilusi/web/components/status-badge.tsx";
 import { formatCount, formatDateTime } from "@kilusi/web/format.ts";
 import { type Locale, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
@@ -224,27 +225,6 @@ export function SiteFormPage(props: SiteFormPageProps) {
   );
 }
 
-/**
- * A POST button: without JavaScript a plain form; htmx asks first, follows the server's
- * redirect, and shows a refusal in the page's alerts.
- */
-export function SiteAction(props: { action: string; label: string; confirm?: string; danger?: boolean }) {
-  return (
-    <form
-      class="action-form"
-      method="post"
-      action={props.action}
-      hx-post={props.action}
-      hx-confirm={props.confirm}
-      hx-target="#alerts"
-    >
-      <button class={props.danger ? "button button-danger" : "button button-quiet"} type="submit">
-        {props.label}
-      </button>
-    </form>
-  );
-}
-
 function DeleteSite(props: { t: Translate; site: SiteRow; usage: SiteUsage }) {
   const { t, site, usage: u } = props;
   const used = u.subscriptions > 0 || u.voucherBatches > 0 || u.agents > 0;
@@ -260,7 +240,7 @@ function DeleteSite(props: { t: Translate; site: SiteRow; usage: SiteUsage }) {
       )}
       {used ? null : (
         <div class="adm-actions">
-          <SiteAction
+          <RedirectAction
             action={`/sites/${site.id}/delete`}
             label={t("sites.delete")}
             confirm={t("sites.deleteConfirm", { name: site.name })}

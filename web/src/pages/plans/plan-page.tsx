@@ -1,6 +1,7 @@
 import { DetailList } from "../../components/detail-list.tsx";
 import type { FieldErrors } from "../../components/form-fields.tsx";
 import { Money } from "../../components/money.tsx";
+import { RedirectAction } from "../../components/redirect-action.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { formatCount, formatDateTime } from "../../format.ts";
 import { type Translate, translator } from "../../i18n/i18n.ts";
@@ -136,24 +137,6 @@ export function PlanPage(props: PlanPageProps) {
   );
 }
 
-/** A POST button; htmx asks first and follows the server's redirect. */
-function PlanAction(props: { action: string; label: string; confirm?: string; danger?: boolean }) {
-  return (
-    <form
-      class="action-form"
-      method="post"
-      action={props.action}
-      hx-post={props.action}
-      hx-confirm={props.confirm}
-      hx-target="#alerts"
-    >
-      <button class={props.danger ? "button button-danger" : "button button-quiet"} type="submit">
-        {props.label}
-      </button>
-    </form>
-  );
-}
-
 function PlanActions(props: { t: Translate; plan: PlanDetailView; usage: PlanUsageView; locale: "id" | "en" }) {
   const { t, plan: p, usage: u } = props;
   const used = u.subscriptions > 0 || u.voucherBatches > 0;
@@ -178,16 +161,16 @@ function PlanActions(props: { t: Translate; plan: PlanDetailView; usage: PlanUsa
       )}
       <div class="adm-actions">
         {p.archivedAt ? (
-          <PlanAction action={`${base}/restore`} label={t("plans.restore")} />
+          <RedirectAction action={`${base}/restore`} label={t("plans.restore")} />
         ) : (
-          <PlanAction
+          <RedirectAction
             action={`${base}/archive`}
             label={t("plans.archive")}
             confirm={t("plans.archiveConfirm", { name: p.name })}
           />
         )}
         {used ? null : (
-          <PlanAction
+          <RedirectAction
             action={`${base}/delete`}
             label={t("plans.delete")}
             confirm={t("plans.deleteConfirm", { name: p.name })}
