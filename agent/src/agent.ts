@@ -194,6 +194,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     agentId,
     site,
     keepaliveSeconds: config.mqtt.keepaliveSeconds,
+    protocolVersion: config.mqtt.protocolVersion,
     reconnectMinMs: config.mqtt.reconnectMinSeconds * 1000,
     reconnectMaxMs: config.mqtt.reconnectMaxSeconds * 1000,
     will: { name: "presence", message: presence("offline") },

@@ -40,7 +40,8 @@ if (ready) {
     test("enrolled agents are confined to their own site; a Mosquitto restart mid-stream loses nothing and duplicates nothing", async () => {
       const siteB = await fx.addSite("POP B");
       await fx.addSubscribers(100);
-      const a = agentDir();
+      // The agent speaks MQTT 5 here, the control plane 3.1.1: the contract needs neither's extras.
+      const a = agentDir({ KILUSI_AGENT_MQTT_PROTOCOL_VERSION: "5" });
       expect((await a.cli(["enroll", cp.url, await fx.enrollmentToken()])).code).toBe(0);
       // Site B's credentials, from the real enrollment endpoint (provisioned in dynsec).
       const res = await fetch(`${cp.url}/api/v1/agent/enroll`, {

@@ -96,6 +96,11 @@ export const CONFIG_KEYS = {
     default: 30,
     doc: "MQTT keepalive; the broker publishes the offline presence after 1.5 times this.",
   },
+  "mqtt.protocol_version": {
+    schema: number(4, 5, { int: true }),
+    default: 4,
+    doc: "MQTT 3.1.1 (4) or 5. The contract needs nothing of 5; the embedded broker speaks only 4.",
+  },
   "mqtt.reconnect_min_seconds": {
     schema: number(0.05, 3600, { unit: "seconds" }),
     default: 1,
@@ -126,6 +131,7 @@ export interface AgentConfig {
     /** undefined: the URL received at enrollment. */
     url: string | undefined;
     keepaliveSeconds: number;
+    protocolVersion: 4 | 5;
     reconnectMinSeconds: number;
     reconnectMaxSeconds: number;
   };
@@ -208,6 +214,7 @@ export function parseConfig(
     mqtt: {
       url: values["mqtt.url"] as string | undefined,
       keepaliveSeconds: v["mqtt.keepalive_seconds"],
+      protocolVersion: v["mqtt.protocol_version"] as 4 | 5,
       reconnectMinSeconds: v["mqtt.reconnect_min_seconds"],
       reconnectMaxSeconds: v["mqtt.reconnect_max_seconds"],
     },

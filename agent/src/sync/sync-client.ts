@@ -14,6 +14,7 @@ export interface SyncClientOptions {
   agentId: string;
   site: SiteAddress;
   keepaliveSeconds: number;
+  protocolVersion: 4 | 5;
   reconnectMinMs: number;
   reconnectMaxMs: number;
   /** The last will: published by the broker when the connection dies without a goodbye. */
@@ -67,7 +68,7 @@ export class SyncClient {
       clientId: o.username,
       username: o.username,
       password: o.password,
-      protocolVersion: 4,
+      protocolVersion: o.protocolVersion,
       clean: true,
       keepalive: o.keepaliveSeconds,
       reconnectPeriod: 0,

@@ -136,8 +136,8 @@ export async function detailData(
       sites: await sitesOf(tx, actor.tenantId),
       edit: { values, errors: {} },
       changes: changes.map((c) => {
-        const payload = (c.payload ?? {}) as { reason?: string; status?: string };
-        return { id: c.id, reason: payload.reason ?? c.kind, status: payload.status ?? "", at: c.createdAt };
+        const state = (c.payload ?? {}) as { status?: string };
+        return { id: c.id, reason: c.reason ?? c.op, status: state.status ?? "", at: c.createdAt };
       }),
     };
   });

@@ -146,7 +146,8 @@ export function recentSiteChanges(tx: Tx, tenantId: string, subscriptionId: stri
   return tx
     .select({
       id: siteChanges.id,
-      kind: siteChanges.kind,
+      op: siteChanges.op,
+      reason: siteChanges.reason,
       payload: siteChanges.payload,
       createdAt: siteChanges.createdAt,
     })

@@ -99,7 +99,7 @@ export async function pruneRevisionLog(tx: Tx, tenantId: string, retentionDays: 
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
   return rowsOf(
     await tx.execute(
-      sql`delete from site_changes where tenant_id = ${tenantId} and created_at < ${before} returning 1`,
+      sql`delete from site_changes where tenant_id = ${tenantId} and created_at < ${before.toISOString()}::timestamptz returning 1`,
     ),
   ).length;
 }

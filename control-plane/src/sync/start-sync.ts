@@ -126,20 +126,26 @@ async function externalAccess(config: Config, broker: BrokerConnection, logger: 
   }
   const dynsec = createDynsecClient(broker.client, { logger });
   const admin = decodeURIComponent(new URL(config.mqtt.kind === "external" ? config.mqtt.url : "mqtt://x").username);
-  const ready = (async () => {
-    await dynsec.ensureAgentRoleModel();
-    if (admin) await dynsec.ensureControlPlaneRole(admin);
-  })();
-  ready.catch((error: Error) =>
-    logger.warn(
-      { err: error.message },
-      "MQTT dynamic-security set-up failed; agents cannot be enrolled until it works",
-    ),
-  );
+  // Set up at start; a failure (broker down, plugin missing) is retried at the next enrollment
+  // instead of leaving enrollment broken until a restart.
+  let setUp: Promise<void> | undefined;
+  const ready = () => {
+    setUp ??= (async () => {
+      await dynsec.ensureAgentRoleModel();
+      if (admin) await dynsec.ensureControlPlaneRole(admin);
+    })().catch((error: Error) => {
+      setUp = undefined;
+      logger.warn({ err: error.message }, "MQTT dynamic-security set-up failed; enrollment will try it again");
+      throw error;
+    });
+    return setUp;
+  };
+  // Start-up waits for it (bounded): an enrollment right after the start must not race it.
+  await Promise.race([ready().catch(() => {}), Bun.sleep(10_000)]);
   const usernameOf = (tenantId: string, agentId: string) => agentUsername(tenantId, agentId);
   return {
     async enrolled(a) {
-      await ready;
+      await ready();
       await dynsec.provisionAgent({
         username: a.username,
         password: a.password,

@@ -13,6 +13,7 @@ import { rowsOf } from "../db/rows.ts";
 import type { AssembledControlPlane } from "../runtime.ts";
 import { siteCommands } from "./commands.tables.ts";
 import { requestCommand } from "./commands.usecases.ts";
+import { pruneRevisionLog } from "./revision-log.ts";
 import { siteStateHash } from "./snapshot.ts";
 
 let cp: AssembledControlPlane;
@@ -226,6 +227,17 @@ describe("sync bridge", () => {
       siteStateHash(tx, isp.actor.tenantId, isp.siteId),
     );
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("the retention job prunes the log; an agent behind it is then given a snapshot", async () => {
+    const { tenantId } = isp.actor;
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    const pruned = await cp.database.withTenant(tenantId, (tx) => pruneRevisionLog(tx, tenantId, 30, later));
+    expect(pruned).toBeGreaterThanOrEqual(2);
+    expect(await cp.database.withTenant(tenantId, (tx) => pruneRevisionLog(tx, tenantId, 30, new Date()))).toBe(0);
+    await agent.send("sync-request", { v: 1, agentId: agent.agentId, sinceRevision: 1, snapshot: false });
+    const snap = await agent.next("snapshot");
+    expect(snap.entries).toHaveLength(2);
   });
 
   test("a journal batch is stored once and acked after the commit; the same batch again is acked and not stored twice", async () => {
