@@ -20,7 +20,13 @@ describe("agent config", () => {
       heartbeatSeconds: 30,
       sync: { timeoutSeconds: 15 },
       journal: { maxBytes: 256 * 1024 * 1024, window: 4, batchRecords: 500, ackTimeoutSeconds: 10, groupCommitMs: 10 },
-      mqtt: { url: undefined, keepaliveSeconds: 30, protocolVersion: 4, reconnectMinSeconds: 1, reconnectMaxSeconds: 60 },
+      mqtt: {
+        url: undefined,
+        keepaliveSeconds: 30,
+        protocolVersion: 4,
+        reconnectMinSeconds: 1,
+        reconnectMaxSeconds: 60,
+      },
     });
   });
 
