@@ -32,9 +32,20 @@ export function appRolePassword(masterKey: Buffer): string {
 /**
  * Makes sure the application role exists (when `password` is given: create or update it as a
  * login role) and may read and write the tables, and nothing more: no ownership, no
- * BYPASSRLS, no superuser. Idempotent; runs at every start after the migrations.
+ * BYPASSRLS, no superuser. Idempotent; runs at every start after the migrations, under the
+ * migrations' advisory lock: two processes granting on the same tables at once fail with
+ * "tuple concurrently updated" (seen with two `run-billing` starting together).
  */
 export async function provisionAppRole(owner: OwnerConnection, role: string, password: string | undefined) {
+  await owner.execute(sql`select pg_advisory_lock(hashtext('kilusi:migrations'))`);
+  try {
+    await grantAppRole(owner, role, password);
+  } finally {
+    await owner.execute(sql`select pg_advisory_unlock(hashtext('kilusi:migrations'))`);
+  }
+}
+
+async function grantAppRole(owner: OwnerConnection, role: string, password: string | undefined) {
   const ident = sql.identifier(role);
   if (password !== undefined) {
     await owner.execute(
