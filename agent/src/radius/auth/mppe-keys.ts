@@ -1,0 +1,45 @@
+import { sha1 } from "./bytes.ts";
+
+// RFC 3079 §3.4: the constants, verbatim.
+const MASTER_MAGIC = Buffer.from("This is the MPPE Master Key", "ascii");
+const MAGIC2 = Buffer.from(
+  "On the client side, this is the send key; on the server side, it is the receive key.",
+  "ascii",
+);
+const MAGIC3 = Buffer.from(
+  "On the client side, this is the receive key; on the server side, it is the send key.",
+  "ascii",
+);
+const SHS_PAD1 = Buffer.alloc(40, 0x00);
+const SHS_PAD2 = Buffer.alloc(40, 0xf2);
+
+/** RFC 3079 §3.4 GetMasterKey: 16 bytes from the hash of the NT hash and the NT-Response. */
+export function getMasterKey(passwordHashHash: Uint8Array, ntResponse: Uint8Array): Buffer {
+  return sha1(passwordHashHash, ntResponse, MASTER_MAGIC).subarray(0, 16);
+}
+
+/** RFC 3079 §3.4 GetAsymmetricStartKey; keyLength is 8 (40/56-bit) or 16 (128-bit). */
+export function getAsymmetricStartKey(
+  masterKey: Uint8Array,
+  keyLength: 8 | 16,
+  isSend: boolean,
+  isServer: boolean,
+): Buffer {
+  const magic = isSend === isServer ? MAGIC3 : MAGIC2;
+  return sha1(masterKey.subarray(0, 16), SHS_PAD1, magic, SHS_PAD2).subarray(0, keyLength);
+}
+
+/**
+ * The two 128-bit start keys from the authenticator's side, which is the side the RADIUS
+ * attributes are named for (RFC 2548 §2.4.2: MS-MPPE-Send-Key is the key the NAS sends with).
+ */
+export function msChapV2MppeKeys(
+  passwordHashHash: Uint8Array,
+  ntResponse: Uint8Array,
+): { sendKey: Buffer; recvKey: Buffer } {
+  const master = getMasterKey(passwordHashHash, ntResponse);
+  return {
+    sendKey: getAsymmetricStartKey(master, 16, true, true),
+    recvKey: getAsymmetricStartKey(master, 16, false, true),
+  };
+}

@@ -1,0 +1,41 @@
+import { desEncrypt, md4 } from "./bytes.ts";
+
+/** RFC 2759 §8.3 NtPasswordHash: MD4 of the password in UTF-16LE, no terminating NUL. */
+export function ntPasswordHash(password: string): Buffer {
+  return md4(Buffer.from(password, "utf16le"));
+}
+
+/** RFC 2759 §8.4 HashNtPasswordHash: MD4 of the NT hash. */
+export function hashNtPasswordHash(passwordHash: Uint8Array): Buffer {
+  return md4(passwordHash);
+}
+
+/**
+ * RFC 2759 §8.5 ChallengeResponse: the 8-byte challenge DES-encrypted under each third of the
+ * password hash padded with zeros to 21 bytes; 24 bytes in all. MS-CHAPv1 (RFC 2433 §A.5)
+ * and MS-CHAPv2 share it.
+ */
+export function challengeResponse(challenge: Uint8Array, passwordHash: Uint8Array): Buffer {
+  const z = Buffer.alloc(21);
+  z.set(passwordHash.subarray(0, 16));
+  return Buffer.concat([
+    desEncrypt(challenge, z.subarray(0, 7)),
+    desEncrypt(challenge, z.subarray(7, 14)),
+    desEncrypt(challenge, z.subarray(14, 21)),
+  ]);
+}
+
+const LM_MAGIC = Buffer.from("KGS!@#$%", "latin1");
+
+/**
+ * RFC 2433 §A.2 LmPasswordHash, needed only for the LM-Key half of MS-CHAP-MPPE-Keys (40- and
+ * 56-bit MPPE under MS-CHAPv1, RFC 3079 §2.1). It is defined for at most 14 OEM characters;
+ * for anything else it returns null and the LM-Key is sent as zeros, as FreeRADIUS does.
+ */
+export function lmPasswordHash(password: string): Buffer | null {
+  // Printable ASCII only: other characters depend on the client's OEM code page.
+  if (password.length > 14 || !/^[\x20-\x7e]*$/.test(password)) return null;
+  const key = Buffer.alloc(14);
+  key.write(password.toUpperCase(), "latin1");
+  return Buffer.concat([desEncrypt(LM_MAGIC, key.subarray(0, 7)), desEncrypt(LM_MAGIC, key.subarray(7, 14))]);
+}

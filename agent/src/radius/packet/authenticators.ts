@@ -1,0 +1,46 @@
+/**
+ * The MD5 constructions that sign RADIUS packets. All take the packet as it is (or will be) on the
+ * wire and a replacement for its authenticator field, so one function serves each direction:
+ *
+ * - Message-Authenticator (RFC 3579 §3.2, RFC 5176 §3.5): HMAC-MD5(secret, packet) with the MA
+ *   value zeroed and, in the authenticator field, the Request Authenticator (Access-Request,
+ *   Status-Server, and every response) or 16 zero octets (Accounting, CoA, Disconnect requests).
+ * - Packet digest: MD5(code + id + length + authenticator + attributes + secret), the Response
+ *   Authenticator (RFC 2865 §3) with the request's authenticator, and the Request Authenticator of
+ *   Accounting / CoA / Disconnect requests (RFC 2866 §3, RFC 5176 §2.3) with zeros. It is computed
+ *   after the MA is in place.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+export const HEADER_LENGTH = 20;
+export const AUTHENTICATOR_LENGTH = 16;
+export const ZERO_AUTHENTICATOR: Buffer = Buffer.alloc(AUTHENTICATOR_LENGTH);
+
+/** `packet` with `authenticator` in its authenticator field and, if given, 16 zeros at `zeroAt`. */
+function withAuthenticator(packet: Buffer, authenticator: Buffer, zeroAt?: number): Buffer {
+  const copy = Buffer.from(packet);
+  authenticator.copy(copy, 4, 0, AUTHENTICATOR_LENGTH);
+  if (zeroAt !== undefined) copy.fill(0, zeroAt, zeroAt + AUTHENTICATOR_LENGTH);
+  return copy;
+}
+
+/** The Message-Authenticator value for `packet`, whose MA value starts at `maValueOffset`. */
+export function messageAuthenticator(
+  packet: Buffer,
+  maValueOffset: number,
+  authenticator: Buffer,
+  secret: Buffer,
+): Buffer {
+  return createHmac("md5", secret)
+    .update(withAuthenticator(packet, authenticator, maValueOffset))
+    .digest();
+}
+
+export function packetDigest(packet: Buffer, authenticator: Buffer, secret: Buffer): Buffer {
+  return createHash("md5").update(withAuthenticator(packet, authenticator)).update(secret).digest();
+}
+
+/** Constant-time comparison; unequal lengths are simply unequal. */
+export function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
