@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createSecretBox } from "../../control-plane/src/crypto/secret-box.ts";
 import { type Database, openDatabase } from "../../control-plane/src/db/database.ts";
 import { appRolePassword } from "../../control-plane/src/db/migrations.ts";
 import { rowsOf } from "../../control-plane/src/db/rows.ts";
@@ -49,7 +48,6 @@ export async function createSyncFixture(): Promise<SyncFixture> {
     appRolePassword(key),
   );
   const owner = postgres(scratch.url, { max: 2, onnotice: () => {} });
-  const sealing = { secretBox: (purpose: string) => createSecretBox(key, purpose) };
   const tenantId = crypto.randomUUID();
   const siteId = crypto.randomUUID();
   const planId = crypto.randomUUID();
@@ -125,7 +123,7 @@ export async function createSyncFixture(): Promise<SyncFixture> {
       });
     },
     async cloudState(site) {
-      const snapshot = await database.withTenant(tenantId, (tx) => siteSnapshot(tx, sealing, tenantId, onSite(site)));
+      const snapshot = await database.withTenant(tenantId, (tx) => siteSnapshot(tx, tenantId, onSite(site)));
       if (!snapshot) throw new Error("no such site");
       return { revision: snapshot.revision, hash: stateHash(snapshot.entries), entries: snapshot.entries.length };
     },

@@ -20,15 +20,13 @@ export const ON_NETWORK = sql`('active', 'isolated')`;
 
 /**
  * A subscriber's whole desired network state, from `s` (its subscriptions row) and `p` (its
- * plan); the password stays sealed here and is opened on its way to the agent
- * (sync/subscriber-secrets.ts). The one definition behind both the change rows and the snapshot (sync/snapshot.ts),
+ * plan). The one definition behind both the change rows and the snapshot (sync/snapshot.ts),
  * so an agent that applied every change holds exactly what a snapshot would give it.
  */
 export const subscriberState = sql`jsonb_build_object(
   'status', s.status,
   'access', s.access,
   'username', s.pppoe_username,
-  'passwordSealed', s.pppoe_password_sealed,
   'staticIp', host(s.static_ip),
   'mac', s.mac::text,
   'expiresAt', s.expires_at,

@@ -1,20 +1,17 @@
 import { type Change, MAX_BATCH, type StateEntry } from "@kilusi/shared/sync/messages";
 import { sql } from "drizzle-orm";
-import type { MasterSealing } from "../crypto/tenant-keys.ts";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
 import { siteSnapshot } from "./snapshot.ts";
-import { openSubscriberPasswords } from "./subscriber-secrets.ts";
 
 /** Payload bytes per message we aim below (the contract's hard limit is 1 MiB). */
 const TARGET_BYTES = 512 * 1024;
 /** Further behind than this, a snapshot is cheaper than replaying the log. */
 export const MAX_INCREMENTAL = 20_000;
 
-export type SyncAnswer = (
+export type SyncAnswer =
   | { kind: "changes"; sinceRevision: number; toRevision: number; currentRevision: number; changes: Change[] }
-  | { kind: "snapshot"; revision: number; parts: StateEntry[][] }
-) & { /** Subscribers whose sealed password could not be opened (sent as null). */ unopened: number };
+  | { kind: "snapshot"; revision: number; parts: StateEntry[][] };
 
 /**
  * What an agent at `since` needs: the next changes from the log when the log still holds them
@@ -23,7 +20,6 @@ export type SyncAnswer = (
  */
 export async function answerSyncRequest(
   tx: Tx,
-  sealing: MasterSealing,
   tenantId: string,
   siteId: string,
   since: number,
@@ -40,14 +36,9 @@ export async function answerSyncRequest(
   const oldest = site.oldest === null ? null : Number(site.oldest);
   const logHasIt = since === current || (oldest !== null && oldest <= since + 1);
   if (wantSnapshot || since > current || !logHasIt || current - since > MAX_INCREMENTAL) {
-    const snapshot = await siteSnapshot(tx, sealing, tenantId, siteId);
+    const snapshot = await siteSnapshot(tx, tenantId, siteId);
     if (!snapshot) return null;
-    return {
-      kind: "snapshot",
-      revision: snapshot.revision,
-      parts: chunk(snapshot.entries),
-      unopened: snapshot.unopened,
-    };
+    return { kind: "snapshot", revision: snapshot.revision, parts: chunk(snapshot.entries) };
   }
   const rows = rowsOf<{
     revision: string | number;
@@ -78,16 +69,8 @@ export async function answerSyncRequest(
     if (changes.length > 0 && bytes > TARGET_BYTES) break;
     changes.push(change);
   }
-  const unopened = await openSubscriberPasswords(tx, sealing, tenantId, changes);
   const toRevision = changes.at(-1)?.revision ?? since;
-  return {
-    kind: "changes",
-    sinceRevision: since,
-    toRevision,
-    currentRevision: Math.max(current, toRevision),
-    changes,
-    unopened,
-  };
+  return { kind: "changes", sinceRevision: since, toRevision, currentRevision: Math.max(current, toRevision), changes };
 }
 
 function chunk(entries: StateEntry[]): StateEntry[][] {

@@ -1,11 +1,9 @@
 import type { StateEntry } from "@kilusi/shared/sync/messages";
 import { stateHash } from "@kilusi/shared/sync/state-hash";
 import { sql } from "drizzle-orm";
-import type { MasterSealing } from "../crypto/tenant-keys.ts";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
 import { ON_NETWORK, subscriberState } from "../sites/site-changes.ts";
-import { openSubscriberPasswords } from "./subscriber-secrets.ts";
 
 /**
  * A site's whole desired state at one revision: what an agent that applied every change up to
@@ -15,10 +13,9 @@ import { openSubscriberPasswords } from "./subscriber-secrets.ts";
  */
 export async function siteSnapshot(
   tx: Tx,
-  sealing: MasterSealing,
   tenantId: string,
   siteId: string,
-): Promise<{ revision: number; entries: StateEntry[]; unopened: number } | null> {
+): Promise<{ revision: number; entries: StateEntry[] } | null> {
   const [site] = rowsOf<{ revision: string | number }>(
     await tx.execute(sql`select revision from sites where tenant_id = ${tenantId} and id = ${siteId} for share`),
   );
@@ -29,18 +26,14 @@ export async function siteSnapshot(
       from subscriptions s join plans p on p.tenant_id = s.tenant_id and p.id = s.plan_id
       where s.tenant_id = ${tenantId} and s.site_id = ${siteId} and s.status in ${ON_NETWORK}`),
   );
-  const entries: StateEntry[] = subscribers.map((r) => ({ kind: "subscriber", key: r.key, data: r.data }));
-  const unopened = await openSubscriberPasswords(tx, sealing, tenantId, entries);
-  return { revision: Number(site.revision), entries, unopened };
+  return {
+    revision: Number(site.revision),
+    entries: subscribers.map((r) => ({ kind: "subscriber", key: r.key, data: r.data })),
+  };
 }
 
 /** The hash an agent that is in sync reports for this site (shared/src/sync/state-hash.ts). */
-export async function siteStateHash(
-  tx: Tx,
-  sealing: MasterSealing,
-  tenantId: string,
-  siteId: string,
-): Promise<string | null> {
-  const snapshot = await siteSnapshot(tx, sealing, tenantId, siteId);
+export async function siteStateHash(tx: Tx, tenantId: string, siteId: string): Promise<string | null> {
+  const snapshot = await siteSnapshot(tx, tenantId, siteId);
   return snapshot ? stateHash(snapshot.entries) : null;
 }

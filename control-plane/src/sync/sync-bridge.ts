@@ -9,7 +9,6 @@ import {
 } from "@kilusi/shared/sync/messages";
 import { type DownName, downTopic, parseTopic, type SiteAddress, type UpName } from "@kilusi/shared/sync/topics";
 import type { Clock } from "../clock.ts";
-import type { MasterSealing } from "../crypto/tenant-keys.ts";
 import type { Database } from "../db/database.ts";
 import type { BrokerConnection } from "../mqtt/broker-connection.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -30,8 +29,6 @@ export interface SyncBridgeDeps {
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
-  /** Opens subscribers' sealed passwords on their way to the site (subscriber-secrets.ts). */
-  sealing: MasterSealing;
   /** The filter for every site's up/… (a shared subscription on Mosquitto: mqtt/subscriptions.ts). */
   subscription: string;
 }
@@ -88,15 +85,13 @@ export async function startSyncBridge(deps: SyncBridgeDeps): Promise<SyncBridge>
     async "sync-request"(ctx, site, m) {
       const answer = await deps.database.withTenant(ctx.tenantId, async (tx) =>
         (await isActiveAgent(tx, ctx))
-          ? answerSyncRequest(tx, deps.sealing, ctx.tenantId, ctx.siteId, m.sinceRevision, m.snapshot)
+          ? answerSyncRequest(tx, ctx.tenantId, ctx.siteId, m.sinceRevision, m.snapshot)
           : undefined,
       );
       if (answer === undefined) return "unknown_agent";
       if (answer === null) return "unknown_site";
-      if (answer.unopened > 0)
-        log.error({ ...ctx, subscribers: answer.unopened }, "PPPoE passwords that cannot be opened were sent as null");
       if (answer.kind === "changes") {
-        const { kind: _, unopened: __, ...changes } = answer;
+        const { kind: _, ...changes } = answer;
         await publish(site, "changes", { v: 1, ...changes });
       } else {
         const snapshotId = crypto.randomUUID();
