@@ -7,7 +7,7 @@ import { siteSnapshot } from "./snapshot.ts";
 /** Payload bytes per message we aim below (the contract's hard limit is 1 MiB). */
 const TARGET_BYTES = 512 * 1024;
 /** Further behind than this, a snapshot is cheaper than replaying the log. */
-export const MAX_INCREMENTAL = 20_000;
+const MAX_INCREMENTAL = 20_000;
 
 export type SyncAnswer =
   | { kind: "changes"; sinceRevision: number; toRevision: number; currentRevision: number; changes: Change[] }

@@ -137,8 +137,6 @@ export const journalAckSchema = z.strictObject({
     .max(MAX_BATCH),
 });
 
-export const commandNames = ["diagnostics"] as const;
-
 export const commandSchema = z.strictObject({
   v: z.literal(1),
   cmdId: id,
