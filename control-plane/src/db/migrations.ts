@@ -33,13 +33,23 @@ export function appRolePassword(masterKey: Buffer): string {
  * Makes sure the application role exists (when `password` is given: create or update it as a
  * login role) and may read and write the tables, and nothing more: no ownership, no
  * BYPASSRLS, no superuser. Idempotent; runs at every start after the migrations, under the
- * migrations' advisory lock: two processes granting on the same tables at once fail with
- * "tuple concurrently updated" (seen with two `run-billing` starting together).
+ * migrations' advisory lock (two processes granting on the same tables at once fail with
+ * "tuple concurrently updated") and in one transaction (seen with two `run-billing` starting
+ * together).
  */
 export async function provisionAppRole(owner: OwnerConnection, role: string, password: string | undefined) {
   await owner.execute(sql`select pg_advisory_lock(hashtext('kilusi:migrations'))`);
   try {
-    await grantAppRole(owner, role, password);
+    // One transaction: a process already running as the role never sees the moment between a
+    // table-level revoke and the column grants that follow it ("permission denied" mid-run).
+    await owner.execute(sql`begin`);
+    try {
+      await grantAppRole(owner, role, password);
+      await owner.execute(sql`commit`);
+    } catch (error) {
+      await owner.execute(sql`rollback`);
+      throw error;
+    }
   } finally {
     await owner.execute(sql`select pg_advisory_unlock(hashtext('kilusi:migrations'))`);
   }
