@@ -27,6 +27,8 @@ describe("agent config", () => {
         reconnectMinSeconds: 1,
         reconnectMaxSeconds: 60,
       },
+      radius: { enabled: true, bind: "0.0.0.0", authPort: 1812, acctPort: 1813, interimSeconds: 300 },
+      coa: { timeoutMs: 2000, retries: 2 },
     });
   });
 

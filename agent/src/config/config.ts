@@ -111,6 +111,43 @@ export const CONFIG_KEYS = {
     default: 60,
     doc: "Longest reconnect delay.",
   },
+  "radius.enabled": {
+    schema: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
+      error: "must be true or false",
+    }),
+    default: "true",
+    doc: "Serve RADIUS (authentication, accounting) to the site's routers.",
+  },
+  "radius.bind": {
+    schema: z.ipv4({ error: "must be an IP address" }).or(z.ipv6({ error: "must be an IP address" })),
+    default: "0.0.0.0",
+    doc: "Address the RADIUS ports listen on (0.0.0.0: every IPv4 address; :: every address).",
+  },
+  "radius.auth_port": {
+    schema: number(0, 65_535, { int: true }),
+    default: 1812,
+    doc: "UDP port for Access-Request and Status-Server (0: any free port, for tests).",
+  },
+  "radius.acct_port": {
+    schema: number(0, 65_535, { int: true }),
+    default: 1813,
+    doc: "UDP port for Accounting-Request (0: any free port, for tests).",
+  },
+  "radius.interim_seconds": {
+    schema: number(60, 86_400, { int: true, unit: "seconds" }),
+    default: 300,
+    doc: "Acct-Interim-Interval sent in every Access-Accept; a session silent for 3 of them is closed as stale.",
+  },
+  "coa.timeout_ms": {
+    schema: number(50, 60_000, { int: true, unit: "milliseconds" }),
+    default: 2000,
+    doc: "How long a CoA or Disconnect request waits for the router's answer before it is sent again.",
+  },
+  "coa.retries": {
+    schema: number(0, 10, { int: true }),
+    default: 2,
+    doc: "How many times an unanswered CoA or Disconnect request is sent again before it is reported failed.",
+  },
 } satisfies Record<string, KeyDef>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -135,6 +172,8 @@ export interface AgentConfig {
     reconnectMinSeconds: number;
     reconnectMaxSeconds: number;
   };
+  radius: { enabled: boolean; bind: string; authPort: number; acctPort: number; interimSeconds: number };
+  coa: { timeoutMs: number; retries: number };
 }
 
 /** A configuration error names the key (as the operator wrote it), so they know what to fix. */
@@ -218,6 +257,14 @@ export function parseConfig(
       reconnectMinSeconds: v["mqtt.reconnect_min_seconds"],
       reconnectMaxSeconds: v["mqtt.reconnect_max_seconds"],
     },
+    radius: {
+      enabled: v["radius.enabled"],
+      bind: v["radius.bind"],
+      authPort: v["radius.auth_port"],
+      acctPort: v["radius.acct_port"],
+      interimSeconds: v["radius.interim_seconds"],
+    },
+    coa: { timeoutMs: v["coa.timeout_ms"], retries: v["coa.retries"] },
   };
 }
 

@@ -45,6 +45,37 @@ const SCHEMA = [
      cmd_id text not null unique,
      payload text not null
    )`,
+  // RADIUS (issue 6): User-Name → subscriber without a scan of the desired state.
+  `create index desired_state_username on desired_state (json_extract(data, '$.username')) where kind = 'subscriber'`,
+  // Sessions the site's routers reported (Start/Interim) and did not end: simultaneous use,
+  // CoA/Disconnect targets, stale sweep. A Stop deletes the row.
+  `create table radius_sessions (
+     nas_id text not null,
+     session_id text not null,
+     nas_ip text not null,
+     user_name text,
+     subscription_id text,
+     voucher_code text,
+     framed_ip text,
+     calling_station_id text,
+     started_at text not null,
+     last_seen_at text not null,
+     interim_seconds integer,
+     input_octets integer not null default 0,
+     output_octets integer not null default 0,
+     primary key (nas_id, session_id)
+   ) without rowid`,
+  `create index radius_sessions_user on radius_sessions (user_name)`,
+  `create index radius_sessions_subscription on radius_sessions (subscription_id)`,
+  // A voucher's first login at this site, kept so its validity runs from then even while the
+  // cloud has not confirmed it (the cloud's voucher entry wins once it says active).
+  `create table voucher_uses (
+     code text primary key,
+     voucher_id text not null,
+     activated_at text not null,
+     expires_at text not null,
+     mac text
+   ) without rowid`,
 ];
 
 export interface StoreDatabase {

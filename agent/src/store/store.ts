@@ -22,14 +22,71 @@ export type SnapshotOutcome =
  * at. Every change of it is one transaction together with the revision, so a crash leaves the
  * store at one revision or the next, never between.
  */
+/** One entry that a changes batch or a snapshot changed: before and after (null: absent). */
+export interface AppliedChange {
+  kind: string;
+  key: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export type AppliedListener = (changes: readonly AppliedChange[], revision: number) => void;
+
 export class DesiredStateStore {
   private readonly upsert;
   private readonly remove;
+  private readonly read;
   private readonly abandoned = new Set<string>();
+  private readonly listeners = new Set<AppliedListener>();
 
   constructor(private readonly s: StoreDatabase) {
     this.upsert = s.db.query("insert or replace into desired_state (kind, key, data) values (?, ?, ?)");
     this.remove = s.db.query("delete from desired_state where kind = ? and key = ?");
+    this.read = s.db.query("select data from desired_state where kind = ? and key = ?");
+  }
+
+  /**
+   * Called after each committed changes batch or snapshot with the entries whose data changed
+   * (the RADIUS server's caches, the enforcement loop). A listener that throws is logged by
+   * the caller's logger only: it must not undo what was applied.
+   */
+  onApplied(listener: AppliedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(changes: AppliedChange[], revision: number): void {
+    if (changes.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(changes, revision);
+      } catch (error) {
+        console.error(JSON.stringify({ level: "error", msg: "applied-state listener failed", err: String(error) }));
+      }
+    }
+  }
+
+  /** One entry's data, or null. */
+  get(kind: string, key: string): Record<string, unknown> | null {
+    const row = this.read.get(kind, key) as { data: string } | null;
+    return row ? (JSON.parse(row.data) as Record<string, unknown>) : null;
+  }
+
+  /** Every entry of one kind as (key, data). */
+  entriesOf(kind: string): { key: string; data: Record<string, unknown> }[] {
+    const rows = this.s.db.query("select key, data from desired_state where kind = ? order by key").all(kind) as {
+      key: string;
+      data: string;
+    }[];
+    return rows.map((r) => ({ key: r.key, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  /** The subscriber entry whose PPPoE User-Name is `username` (an indexed lookup). */
+  subscriberByUsername(username: string): { key: string; data: Record<string, unknown> } | null {
+    const row = this.s.db
+      .query("select key, data from desired_state where kind = 'subscriber' and json_extract(data, '$.username') = ?")
+      .get(username) as { key: string; data: string } | null;
+    return row ? { key: row.key, data: JSON.parse(row.data) as Record<string, unknown> } : null;
   }
 
   appliedRevision(): number {
@@ -51,6 +108,7 @@ export class DesiredStateStore {
     const bad = m.changes.find((c) => c.op === "upsert" && c.data === null);
     if (bad) return { status: "invalid", detail: `upsert of ${bad.kind}/${bad.key} has no data` };
     let outcome: ChangesOutcome = { status: "stale", appliedRevision: 0 };
+    const changed = new Map<string, AppliedChange>();
     this.s.db.transaction(() => {
       const applied = this.appliedRevision();
       if (m.sinceRevision !== applied) {
@@ -58,12 +116,27 @@ export class DesiredStateStore {
         return;
       }
       for (const c of m.changes) {
-        if (c.op === "upsert") this.upsert.run(c.kind, c.key, JSON.stringify(c.data));
+        const beforeRow = this.read.get(c.kind, c.key) as { data: string } | null;
+        const afterText = c.op === "upsert" ? JSON.stringify(c.data) : null;
+        if (afterText !== null) this.upsert.run(c.kind, c.key, afterText);
         else this.remove.run(c.kind, c.key);
+        if ((beforeRow?.data ?? null) !== afterText) {
+          const id = `${c.kind}\u0000${c.key}`;
+          const earlier = changed.get(id);
+          const before = earlier ? earlier.before : parseData(beforeRow?.data);
+          changed.set(id, { kind: c.kind, key: c.key, before, after: parseData(afterText) });
+        }
       }
       this.markApplied(m.toRevision);
       outcome = { status: "applied", appliedRevision: m.toRevision };
     })();
+    const done = outcome as ChangesOutcome;
+    if (done.status === "applied") {
+      this.emit(
+        [...changed.values()].filter((c) => JSON.stringify(c.before) !== JSON.stringify(c.after)),
+        done.appliedRevision,
+      );
+    }
     return outcome;
   }
 
@@ -75,6 +148,7 @@ export class DesiredStateStore {
   stageSnapshotPart(m: DownMessage<"snapshot">): SnapshotOutcome {
     const db = this.s.db;
     let outcome: SnapshotOutcome = { status: "duplicate" };
+    const snapshotChanges: AppliedChange[] = [];
     db.transaction(() => {
       if (this.s.getMeta("last_snapshot_id") === m.snapshotId) return;
       if (this.abandoned.has(m.snapshotId)) {
@@ -111,20 +185,38 @@ export class DesiredStateStore {
         outcome = { status: "staged", staged: count, parts: m.parts };
         return;
       }
+      const before = new Map<string, string>();
+      for (const r of db.query("select kind, key, data from desired_state").all() as {
+        kind: string;
+        key: string;
+        data: string;
+      }[]) {
+        before.set(`${r.kind}\u0000${r.key}`, r.data);
+      }
       db.exec("delete from desired_state");
       let entries = 0;
       const rows = db.query("select entries from snapshot_parts where snapshot_id = ? order by part").all(m.snapshotId);
       for (const row of rows as { entries: string }[]) {
         for (const e of JSON.parse(row.entries) as StateEntry[]) {
-          this.upsert.run(e.kind, e.key, JSON.stringify(e.data));
+          const text = JSON.stringify(e.data);
+          this.upsert.run(e.kind, e.key, text);
           entries++;
+          const id = `${e.kind}\u0000${e.key}`;
+          const old = before.get(id);
+          before.delete(id);
+          if (old !== text) snapshotChanges.push({ kind: e.kind, key: e.key, before: parseData(old), after: e.data });
         }
+      }
+      for (const [id, old] of before) {
+        const [kind, key] = id.split("\u0000") as [string, string];
+        snapshotChanges.push({ kind, key, before: parseData(old), after: null });
       }
       db.query("delete from snapshot_parts where snapshot_id = ?").run(m.snapshotId);
       this.s.setMeta("last_snapshot_id", m.snapshotId);
       this.markApplied(m.revision);
       outcome = { status: "applied", appliedRevision: m.revision, entries };
     })();
+    if ((outcome as SnapshotOutcome).status === "applied") this.emit(snapshotChanges, m.revision);
     return outcome;
   }
 
@@ -156,4 +248,8 @@ export class DesiredStateStore {
     const { page_size } = this.s.db.query("pragma page_size").get() as { page_size: number };
     return page_count * page_size;
   }
+}
+
+function parseData(text: string | null | undefined): Record<string, unknown> | null {
+  return text == null ? null : (JSON.parse(text) as Record<string, unknown>);
 }
