@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
+import { createSecretBox } from "../../control-plane/src/crypto/secret-box.ts";
 import { type Database, openDatabase } from "../../control-plane/src/db/database.ts";
 import { appRolePassword } from "../../control-plane/src/db/migrations.ts";
 import { rowsOf } from "../../control-plane/src/db/rows.ts";
@@ -43,6 +44,7 @@ export async function createSyncFixture(): Promise<SyncFixture> {
   const scratch = await createScratchDatabase("kilusi_sync");
   const key = randomBytes(32);
   const masterKey = key.toString("base64");
+  const sealing = { secretBox: (purpose: string) => createSecretBox(key, purpose) };
   const database = await openDatabase(
     { kind: "postgres", url: scratch.url, appUrl: undefined, appRole: "kilusi_app", poolMax: 4 },
     appRolePassword(key),
@@ -123,7 +125,7 @@ export async function createSyncFixture(): Promise<SyncFixture> {
       });
     },
     async cloudState(site) {
-      const snapshot = await database.withTenant(tenantId, (tx) => siteSnapshot(tx, tenantId, onSite(site)));
+      const snapshot = await database.withTenant(tenantId, (tx) => siteSnapshot(tx, sealing, tenantId, onSite(site)));
       if (!snapshot) throw new Error("no such site");
       return { revision: snapshot.revision, hash: stateHash(snapshot.entries), entries: snapshot.entries.length };
     },

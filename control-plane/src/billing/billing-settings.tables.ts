@@ -27,6 +27,10 @@ export const billingSettings = pgTable(
     /** Router objects the agent uses for isolated customers (PPP profile, firewall address list). */
     isolationProfile: text("isolation_profile").notNull().default("isolir"),
     isolationAddressList: text("isolation_address_list").notNull().default("isolir"),
+    /** Mikrotik-Rate-Limit while isolated (enough for the payment page); null sends none. */
+    isolationRateLimit: text("isolation_rate_limit").default("256k/256k"),
+    /** Framed-Pool while isolated; null keeps the plan's pool. */
+    isolationPool: text("isolation_pool"),
     /** The hotspot login page for voucher QR codes when a site names none (`{code}` is the code). */
     hotspotLoginUrl: text("hotspot_login_url")
       .notNull()

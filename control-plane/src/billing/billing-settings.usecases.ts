@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
 import type { Database, Tx } from "../db/database.ts";
+import { recordPolicyChanges } from "../sites/site-state-policy.ts";
 import { sites } from "../sites/sites.tables.ts";
 import type { BillingSettingsInput } from "./billing-settings.schemas.ts";
 import { billingSettings } from "./billing-settings.tables.ts";
@@ -49,8 +50,13 @@ const DEFAULT_SITE_NAME = { id: "Lokasi utama", en: "Main site" } as const;
  */
 export async function provisionTenantBilling(tx: Tx, tenantId: string, locale: "id" | "en" = "id"): Promise<void> {
   await tx.insert(billingSettings).values({ tenantId }).onConflictDoNothing();
-  await tx.insert(sites).values({ tenantId, id: crypto.randomUUID(), name: DEFAULT_SITE_NAME[locale] });
+  const siteId = crypto.randomUUID();
+  await tx.insert(sites).values({ tenantId, id: siteId, name: DEFAULT_SITE_NAME[locale] });
+  await recordPolicyChanges(tx, tenantId, "site_created", sql`st.id = ${siteId}`);
 }
+
+/** What every site's RADIUS server gives isolated subscribers (sites/site-state-policy.ts). */
+const ISOLATION_KEYS: ReadonlySet<string> = new Set(["isolationProfile", "isolationAddressList"]);
 
 /** Saves the billing settings; what changed is audited. Invoices already issued keep their terms. */
 export async function updateBillingSettings(
@@ -95,6 +101,7 @@ export async function updateBillingSettings(
       .update(billingSettings)
       .set({ ...next, updatedAt: deps.clock.now() })
       .where(eq(billingSettings.tenantId, actor.tenantId));
+    if (changed.some((k) => ISOLATION_KEYS.has(k))) await recordPolicyChanges(tx, actor.tenantId, "policy_changed");
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,

@@ -34,3 +34,20 @@ export async function tenantSecretBox(
   }
   return createSecretBox(Buffer.from(wrap.open(wrapped, tenantId), "base64"), purpose);
 }
+
+/**
+ * The tenant's box for `purpose` when the tenant has a data key, else null — read only, for
+ * paths that open what was sealed and must not write (the sync answers, under the site lock).
+ * Nothing can be sealed for a tenant without a key, so null means there is nothing to open.
+ */
+export async function existingTenantSecretBox(
+  tx: Tx,
+  sealing: MasterSealing,
+  tenantId: string,
+  purpose: string,
+): Promise<SecretBox | null> {
+  const [row] = await tx.select().from(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId));
+  if (!row) return null;
+  const wrap = sealing.secretBox(TENANT_KEY_PURPOSE);
+  return createSecretBox(Buffer.from(wrap.open(row.wrappedKey, tenantId), "base64"), purpose);
+}

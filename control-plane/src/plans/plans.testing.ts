@@ -1,5 +1,5 @@
 // Helpers for the plans tests. Not imported by the application.
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { TestClient } from "../../../tests/support/http-client.ts";
 import { auditLog } from "../audit/audit.tables.ts";
 import { customers } from "../customers/customers.tables.ts";
@@ -84,8 +84,15 @@ export const auditRows = (cp: AssembledControlPlane, tenantId: string, action: s
       .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, action))),
   );
 
+/** The site changes a plan edit wrote (subscribers and hotspot codes; not the site's own policy row). */
 export const siteChangeRows = (cp: AssembledControlPlane, tenantId: string) =>
-  cp.database.withTenant(tenantId, (tx) => tx.select().from(siteChanges).where(eq(siteChanges.tenantId, tenantId)));
+  cp.database.withTenant(tenantId, (tx) =>
+    tx
+      .select()
+      .from(siteChanges)
+      .where(and(eq(siteChanges.tenantId, tenantId), ne(siteChanges.kind, "policy")))
+      .orderBy(siteChanges.revision),
+  );
 
 /** A customer with a PPPoE subscription on the plan, at the tenant's first site (plain inserts). */
 export async function seedSubscription(

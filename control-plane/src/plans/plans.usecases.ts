@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Actor } from "../auth/actor.ts";
 import { billingSettingsOf } from "../billing/billing-settings.usecases.ts";
@@ -7,6 +7,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { notFound } from "../http/errors.ts";
 import { recordPlanSubscribersChanged } from "../sites/site-changes.ts";
+import { recordVoucherChanges } from "../sites/site-state-vouchers.ts";
 import { planFieldLocked, planInUse, planNameTaken } from "./plans.errors.ts";
 import {
   findPlan,
@@ -54,8 +55,12 @@ const inputKeys = [
   "quotaBytes",
 ] as const satisfies readonly (keyof PlanInput)[];
 
-/** What the router enforces for a subscriber: a change must reach the site (DESIGN §6). */
+/**
+ * What the site holds of a plan (sites/site-changes.ts planNetworkState): a change must reach
+ * it (DESIGN §6), the name included, or the site's state hash would drift from the cloud's.
+ */
 const networkKeys: ReadonlySet<keyof PlanInput> = new Set([
+  "name",
   "type",
   "downloadKbps",
   "uploadKbps",
@@ -184,9 +189,10 @@ export function updatePlan(
         .update(plans)
         .set({ ...set, updatedAt: deps.clock.now() })
         .where(and(eq(plans.tenantId, actor.tenantId), eq(plans.id, planId)));
-      const siteChanges = changed.some((k) => networkKeys.has(k))
-        ? await recordPlanSubscribersChanged(tx, actor.tenantId, planId)
-        : 0;
+      const networkChanged = changed.some((k) => networkKeys.has(k));
+      const siteChanges = networkChanged ? await recordPlanSubscribersChanged(tx, actor.tenantId, planId) : 0;
+      // Hotspot codes of the plan carry its rates too.
+      if (networkChanged) await recordVoucherChanges(tx, actor.tenantId, "plan_updated", sql`b.plan_id = ${planId}`);
       await audit(tx, meta, {
         tenantId: actor.tenantId,
         actorUserId: actor.userId,

@@ -13,31 +13,45 @@ export type SiteChangeReason =
   | "plan_changed"
   | "plan_updated"
   | "access_changed"
-  | "moved";
+  | "moved"
+  | "nas_added"
+  | "nas_updated"
+  | "nas_removed"
+  | "voucher_created"
+  | "voucher_changed"
+  | "voucher_activated"
+  | "policy_changed"
+  | "site_created";
 
 /** The subscriber is on the site's network (in its desired state) exactly in these states. */
 export const ON_NETWORK = sql`('active', 'isolated')`;
 
+/** A plan's network attributes (shared/src/sync/site-state.ts `planStateSchema`), from `p`. */
+export const planNetworkState = sql`jsonb_build_object(
+  'id', p.id, 'name', p.name, 'type', p.type,
+  'downloadKbps', p.download_kbps, 'uploadKbps', p.upload_kbps,
+  'burstDownloadKbps', p.burst_download_kbps, 'burstUploadKbps', p.burst_upload_kbps,
+  'burstThresholdDownloadKbps', p.burst_threshold_download_kbps,
+  'burstThresholdUploadKbps', p.burst_threshold_upload_kbps,
+  'burstTimeSeconds', p.burst_time_seconds,
+  'addressPool', p.address_pool, 'profileName', p.profile_name, 'quotaBytes', p.quota_bytes)`;
+
 /**
  * A subscriber's whole desired network state, from `s` (its subscriptions row) and `p` (its
  * plan). The one definition behind both the change rows and the snapshot (sync/snapshot.ts),
- * so an agent that applied every change holds exactly what a snapshot would give it.
+ * so an agent that applied every change holds exactly what a snapshot would give it. The
+ * password stays sealed here, in the revision log too; it is opened on its way to the agent
+ * (sync/site-secrets.ts).
  */
 export const subscriberState = sql`jsonb_build_object(
   'status', s.status,
   'access', s.access,
   'username', s.pppoe_username,
+  'passwordSealed', s.pppoe_password_sealed,
   'staticIp', host(s.static_ip),
   'mac', s.mac::text,
   'expiresAt', s.expires_at,
-  'plan', jsonb_build_object(
-    'id', p.id, 'name', p.name, 'type', p.type,
-    'downloadKbps', p.download_kbps, 'uploadKbps', p.upload_kbps,
-    'burstDownloadKbps', p.burst_download_kbps, 'burstUploadKbps', p.burst_upload_kbps,
-    'burstThresholdDownloadKbps', p.burst_threshold_download_kbps,
-    'burstThresholdUploadKbps', p.burst_threshold_upload_kbps,
-    'burstTimeSeconds', p.burst_time_seconds,
-    'addressPool', p.address_pool, 'profileName', p.profile_name, 'quotaBytes', p.quota_bytes))`;
+  'plan', ${planNetworkState})`;
 
 /**
  * Writes, in the caller's transaction, one site change per subscription matched by `where`

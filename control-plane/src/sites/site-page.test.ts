@@ -103,9 +103,9 @@ describe("a site's status", () => {
     expect(detail(html, t("sites.status.protocol"))).toBe("1");
     expect(detail(html, t("sites.status.startedAt"))).toBe(at(new Date(base - 60 * MINUTE)));
     expect(detail(html, t("sites.status.revision"))).toBe(
-      t("sites.status.revisionValue", { applied: "3", current: "25" }),
+      t("sites.status.revisionValue", { applied: "3", current: "26" }),
     );
-    expect(detail(html, t("sites.status.lag"))).toBe(t("sites.lag.value", { n: "22" }));
+    expect(detail(html, t("sites.status.lag"))).toBe(t("sites.lag.value", { n: "23" }));
     expect(detail(html, t("sites.status.journal"))).toBe(t("sites.status.journalValue", { n: "1.234" }));
     expect(detail(html, t("sites.status.journalSize"))).toBe(
       t("sites.status.journalSizeValue", { used: "5 MB", cap: "20 MB", pct: "25" }),
@@ -127,9 +127,10 @@ describe("a site's status", () => {
 
     const changes = tableRows(html, "site-changes");
     expect(changes).toHaveLength(20);
-    expect(changes[0]).toEqual(["25", "subscriber", "upsert", "activated", at(new Date(base - MINUTE))]);
-    expect(changes[1]).toEqual(["24", "subscriber", "delete", "isolated", at(new Date(base - 2 * MINUTE))]);
-    expect(changes[19]?.[0]).toBe("6");
+    // Revision 1 is the site's isolation policy, written when the site was created.
+    expect(changes[0]).toEqual(["26", "subscriber", "upsert", "activated", at(new Date(base - MINUTE))]);
+    expect(changes[1]).toEqual(["25", "subscriber", "delete", "isolated", at(new Date(base - 2 * MINUTE))]);
+    expect(changes[19]?.[0]).toBe("7");
 
     // The list says the same in its columns.
     const list = await (await owner.browser.get("/sites/rows")).text();
@@ -137,7 +138,7 @@ describe("a site's status", () => {
     expect(row).toContain(`badge-tone-ok">${t("sites.status.online")}`);
     expect(row).toContain(`>${at(new Date(base - MINUTE))}</td>`);
     expect(row).toContain(">1.4.2</td>");
-    expect(row).toContain('class="num">22</td>');
+    expect(row).toContain('class="num">23</td>');
     expect(row).toContain('class="num">1.234</td>');
   });
 

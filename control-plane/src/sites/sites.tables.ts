@@ -70,6 +70,8 @@ export const siteChanges = pgTable(
     /** Why (isolated, restored, plan_changed, …): for the agent's planner and the change log. */
     reason: text("reason"),
     entityId: uuid("entity_id").notNull(),
+    /** The entry's key at the agent when it is not the entity id: a voucher's code, `isolation`. */
+    entityKey: text("entity_key"),
     payload: jsonb("payload"),
     createdAt: createdAt(),
   },

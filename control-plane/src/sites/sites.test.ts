@@ -35,7 +35,7 @@ describe("creating a site", () => {
       location: "Desa Sukamaju, RT 03",
       timeZone: "Asia/Makassar",
       hotspotLoginUrl: "http://10.5.50.1/login?username={code}&password={code}",
-      revision: 0,
+      revision: 1,
     });
     const [created] = await auditRows(cp, owner.tenantId, "site.created");
     expect(created).toMatchObject({ entityType: "site", entityId: id, actorUserId: owner.user.id });
@@ -203,7 +203,7 @@ describe("deleting a site", () => {
     expect(await siteRow(cp, owner.tenantId, id)).toBeUndefined();
     const [deleted] = await auditRows(cp, owner.tenantId, "site.deleted");
     expect(deleted?.entityId).toBe(id);
-    expect(deleted?.before).toMatchObject({ location: "Desa Sukamaju, RT 03", revision: 0 });
+    expect(deleted?.before).toMatchObject({ location: "Desa Sukamaju, RT 03", revision: 1 });
     expect((await owner.browser.get(`/sites/${id}`)).status).toBe(404);
     expect(await (await owner.browser.get("/sites?done=deleted")).text()).toContain(t("sites.notice.deleted"));
   });

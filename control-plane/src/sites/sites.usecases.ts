@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { noAgent } from "../agents/enrollment.usecases.ts";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Actor } from "../auth/actor.ts";
@@ -7,6 +7,7 @@ import type { Database } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { notFound } from "../http/errors.ts";
 import { type CommandSender, requestCommand } from "../sync/commands.usecases.ts";
+import { recordPolicyChanges } from "./site-state-policy.ts";
 import { type SiteUsage, siteInUse, siteNameTaken } from "./sites.errors.ts";
 import {
   findSite,
@@ -137,6 +138,7 @@ export function createSite(deps: SitesDeps, actor: SitesActor, input: SiteInput,
       const id = crypto.randomUUID();
       const now = deps.clock.now();
       await tx.insert(sites).values({ ...input, tenantId: actor.tenantId, id, createdAt: now, updatedAt: now });
+      await recordPolicyChanges(tx, actor.tenantId, "site_created", sql`st.id = ${id}`);
       await audit(tx, meta, {
         tenantId: actor.tenantId,
         actorUserId: actor.userId,

@@ -10,6 +10,7 @@ import { notFound } from "../http/errors.ts";
 import type { TenantRef } from "../invoices/billing-run.usecases.ts";
 import type { Sealing } from "../notifications/outbox.ts";
 import { recordSubscriberChange, recordSubscriberLeftSite } from "../sites/site-changes.ts";
+import { PPPOE_BOX_PURPOSE, pppoePasswordAad } from "./pppoe-password.ts";
 import { applyTransition, type TransitionOutcome } from "./subscription-lifecycle.ts";
 import {
   billingDayLocked,
@@ -30,8 +31,6 @@ export interface SubscriptionsDeps {
   secretBox: Sealing["secretBox"];
 }
 
-const PPPOE_BOX_PURPOSE = "subscriptions/pppoe";
-const passwordAad = (id: string) => `subscriptions:${id}:pppoe_password`;
 // Typed into a CPE's web form, often on a phone: no look-alike characters.
 const PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
 
@@ -67,7 +66,7 @@ async function accessColumns(
   let sealed = input.pppoePassword === null ? keepSealed : null;
   if (!sealed) {
     const box = await tenantSecretBox(tx, sealing(deps), tenantId, PPPOE_BOX_PURPOSE);
-    sealed = box.seal(input.pppoePassword ?? generatePppoePassword(), passwordAad(id));
+    sealed = box.seal(input.pppoePassword ?? generatePppoePassword(), pppoePasswordAad(id));
   }
   return { ...none, access: "pppoe" as const, pppoeUsername: input.pppoeUsername, pppoePasswordSealed: sealed };
 }
@@ -260,7 +259,7 @@ export async function revealPassword(
     const locked = await lockSubscription(tx, actor.tenantId, id);
     if (!locked?.sub.pppoePasswordSealed) throw notFound("subscription");
     const box = await tenantSecretBox(tx, sealing(deps), actor.tenantId, PPPOE_BOX_PURPOSE);
-    const password = box.open(locked.sub.pppoePasswordSealed, passwordAad(id));
+    const password = box.open(locked.sub.pppoePasswordSealed, pppoePasswordAad(id));
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,

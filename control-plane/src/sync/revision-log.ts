@@ -1,7 +1,9 @@
 import { type Change, MAX_BATCH, type StateEntry } from "@kilusi/shared/sync/messages";
 import { sql } from "drizzle-orm";
+import type { MasterSealing } from "../crypto/tenant-keys.ts";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
+import { openSiteSecrets } from "./site-secrets.ts";
 import { siteSnapshot } from "./snapshot.ts";
 
 /** Payload bytes per message we aim below (the contract's hard limit is 1 MiB). */
@@ -9,9 +11,13 @@ const TARGET_BYTES = 512 * 1024;
 /** Further behind than this, a snapshot is cheaper than replaying the log. */
 const MAX_INCREMENTAL = 20_000;
 
-export type SyncAnswer =
+export type SyncAnswer = (
   | { kind: "changes"; sinceRevision: number; toRevision: number; currentRevision: number; changes: Change[] }
-  | { kind: "snapshot"; revision: number; parts: StateEntry[][] };
+  | { kind: "snapshot"; revision: number; parts: StateEntry[][] }
+) & {
+  /** Secrets that could not be opened (sent as null): a damaged row, for the caller to log. */
+  unopened: number;
+};
 
 /**
  * What an agent at `since` needs: the next changes from the log when the log still holds them
@@ -20,6 +26,7 @@ export type SyncAnswer =
  */
 export async function answerSyncRequest(
   tx: Tx,
+  sealing: MasterSealing,
   tenantId: string,
   siteId: string,
   since: number,
@@ -36,9 +43,14 @@ export async function answerSyncRequest(
   const oldest = site.oldest === null ? null : Number(site.oldest);
   const logHasIt = since === current || (oldest !== null && oldest <= since + 1);
   if (wantSnapshot || since > current || !logHasIt || current - since > MAX_INCREMENTAL) {
-    const snapshot = await siteSnapshot(tx, tenantId, siteId);
+    const snapshot = await siteSnapshot(tx, sealing, tenantId, siteId);
     if (!snapshot) return null;
-    return { kind: "snapshot", revision: snapshot.revision, parts: chunk(snapshot.entries) };
+    return {
+      kind: "snapshot",
+      revision: snapshot.revision,
+      parts: chunk(snapshot.entries),
+      unopened: snapshot.unopened,
+    };
   }
   const rows = rowsOf<{
     revision: string | number;
@@ -49,7 +61,7 @@ export async function answerSyncRequest(
     data: Record<string, unknown> | null;
   }>(
     await tx.execute(sql`
-      select revision, kind, entity_id::text as key, op, reason, payload as data
+      select revision, kind, coalesce(entity_key, entity_id::text) as key, op, reason, payload as data
       from site_changes
       where tenant_id = ${tenantId} and site_id = ${siteId} and revision > ${since}
       order by revision limit ${MAX_BATCH}`),
@@ -69,8 +81,10 @@ export async function answerSyncRequest(
     if (changes.length > 0 && bytes > TARGET_BYTES) break;
     changes.push(change);
   }
+  const unopened = await openSiteSecrets(tx, sealing, tenantId, changes);
   const toRevision = changes.at(-1)?.revision ?? since;
-  return { kind: "changes", sinceRevision: since, toRevision, currentRevision: Math.max(current, toRevision), changes };
+  const currentRevision = Math.max(current, toRevision);
+  return { kind: "changes", sinceRevision: since, toRevision, currentRevision, changes, unopened };
 }
 
 function chunk(entries: StateEntry[]): StateEntry[][] {

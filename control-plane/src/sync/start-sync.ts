@@ -5,6 +5,7 @@ import { agentUsername } from "../agents/agent-credentials.ts";
 import type { AgentBrokerAccess } from "../agents/agent-enroll.usecases.ts";
 import type { Clock } from "../clock.ts";
 import { type Config, ConfigError } from "../config/config.ts";
+import { createSecretBox } from "../crypto/secret-box.ts";
 import type { Database } from "../db/database.ts";
 import { CONTROL_PLANE_MQTT_USERNAME, controlPlaneMqttPassword } from "../mqtt/agent-authority.ts";
 import { type BrokerConnection, connectBroker } from "../mqtt/broker-connection.ts";
@@ -77,6 +78,7 @@ export async function startSync(deps: {
       logger,
       metrics: deps.metrics,
       clock: deps.clock,
+      sealing: { secretBox: (purpose) => createSecretBox(deps.masterKey, purpose) },
       subscription: controlPlaneUpSubscription(config.mqtt.kind === "external" ? "mosquitto" : "embedded"),
     });
     closers.push(() => bridge.close());

@@ -206,8 +206,16 @@ describe("sync bridge", () => {
     await agent.send("sync-request", { v: 1, agentId: agent.agentId, sinceRevision: 0, snapshot: true });
     const snap = await agent.next("snapshot");
     expect(snap).toMatchObject({ part: 0, parts: 1 });
-    expect(snap.entries).toHaveLength(1);
-    expect(snap.entries[0]).toMatchObject({ kind: "subscriber", data: { status: "active" } });
+    const subscribers = snap.entries.filter((e) => e.kind === "subscriber");
+    expect(subscribers).toHaveLength(1);
+    expect(subscribers[0]).toMatchObject({ kind: "subscriber", data: { status: "active" } });
+    expect(snap.entries.find((e) => e.kind === "policy")).toMatchObject({
+      key: "isolation",
+      data: { addressList: "isolir" },
+    });
+    // The sealed PPPoE password is opened for the site (CHAP and MS-CHAP need it), never shipped sealed.
+    expect(subscribers[0]?.data.password).toEqual(expect.stringMatching(/^.{8,}$/));
+    expect(subscribers[0]?.data).not.toHaveProperty("passwordSealed");
 
     await isp.subscribe(await isp.addCustomer("Siti"), planId);
     let notify = await agent.next("notify");
@@ -223,8 +231,10 @@ describe("sync bridge", () => {
     expect(changes.changes).toEqual([
       expect.objectContaining({ revision: snap.revision + 1, kind: "subscriber", op: "upsert", reason: "activated" }),
     ]);
+    expect(changes.changes[0]?.data?.password).toEqual(expect.stringMatching(/^.{8,}$/));
+    expect(changes.changes[0]?.data).not.toHaveProperty("passwordSealed");
     const hash = await cp.database.withTenant(isp.actor.tenantId, (tx) =>
-      siteStateHash(tx, isp.actor.tenantId, isp.siteId),
+      siteStateHash(tx, cp, isp.actor.tenantId, isp.siteId),
     );
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -237,7 +247,7 @@ describe("sync bridge", () => {
     expect(await cp.database.withTenant(tenantId, (tx) => pruneRevisionLog(tx, tenantId, 30, new Date()))).toBe(0);
     await agent.send("sync-request", { v: 1, agentId: agent.agentId, sinceRevision: 1, snapshot: false });
     const snap = await agent.next("snapshot");
-    expect(snap.entries).toHaveLength(2);
+    expect(snap.entries.filter((e) => e.kind === "subscriber")).toHaveLength(2);
   });
 
   test("a journal batch is stored once and acked after the commit; the same batch again is acked and not stored twice", async () => {

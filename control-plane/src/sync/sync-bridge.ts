@@ -9,6 +9,7 @@ import {
 } from "@kilusi/shared/sync/messages";
 import { type DownName, downTopic, parseTopic, type SiteAddress, type UpName } from "@kilusi/shared/sync/topics";
 import type { Clock } from "../clock.ts";
+import type { MasterSealing } from "../crypto/tenant-keys.ts";
 import type { Database } from "../db/database.ts";
 import type { BrokerConnection } from "../mqtt/broker-connection.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -29,6 +30,8 @@ export interface SyncBridgeDeps {
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
+  /** Opens passwords and router secrets on their way to the site (site-secrets.ts). */
+  sealing: MasterSealing;
   /** The filter for every site's up/… (a shared subscription on Mosquitto: mqtt/subscriptions.ts). */
   subscription: string;
 }
@@ -85,13 +88,16 @@ export async function startSyncBridge(deps: SyncBridgeDeps): Promise<SyncBridge>
     async "sync-request"(ctx, site, m) {
       const answer = await deps.database.withTenant(ctx.tenantId, async (tx) =>
         (await isActiveAgent(tx, ctx))
-          ? answerSyncRequest(tx, ctx.tenantId, ctx.siteId, m.sinceRevision, m.snapshot)
+          ? answerSyncRequest(tx, deps.sealing, ctx.tenantId, ctx.siteId, m.sinceRevision, m.snapshot)
           : undefined,
       );
       if (answer === undefined) return "unknown_agent";
       if (answer === null) return "unknown_site";
+      if (answer.unopened > 0) {
+        log.error({ ...ctx, secrets: answer.unopened }, "sealed secrets that cannot be opened were sent as null");
+      }
       if (answer.kind === "changes") {
-        const { kind: _, ...changes } = answer;
+        const { kind: _, unopened: __, ...changes } = answer;
         await publish(site, "changes", { v: 1, ...changes });
       } else {
         const snapshotId = crypto.randomUUID();

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   index,
   integer,
@@ -37,6 +38,8 @@ export const voucherBatches = pgTable(
     /** Exactly one, as the plan's: a 24-hour voucher expires 24 h after its activation. */
     validityHours: integer("validity_hours"),
     validityDays: integer("validity_days"),
+    /** The first device that logs in with a code is the only one that may use it. */
+    macBinding: boolean("mac_binding").notNull().default(true),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: createdAt(),
   },

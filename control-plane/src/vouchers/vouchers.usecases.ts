@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { audit, type RequestMeta } from "../audit/audit.ts";
 import type { Actor } from "../auth/actor.ts";
 import {
@@ -15,6 +16,7 @@ import type { Clock } from "../clock.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { notFound } from "../http/errors.ts";
+import { recordVoucherChanges } from "../sites/site-state-vouchers.ts";
 import {
   codesKeptColliding,
   notEnoughVouchers,
@@ -152,6 +154,7 @@ async function insertNewBatch(tx: Tx, deps: VouchersDeps, actor: Actor, input: B
   };
   await insertBatch(tx, row);
   await insertCodes(tx, actor.tenantId, batchId, generated.codes);
+  await recordVoucherChanges(tx, actor.tenantId, "voucher_created", sql`v.batch_id = ${batchId}`);
   const { tenantId: _t, id: _i, createdBy: _c, createdAt: _a, ...after } = row;
   await audit(tx, meta, {
     tenantId: actor.tenantId,
@@ -206,6 +209,7 @@ function stepVoucher(
     const before = await lockedVoucher(tx, actor, target.batchId, target.voucherId);
     const state = targetOf(before.state, step.event);
     const after = await updateVoucher(tx, actor.tenantId, before.id, { state, ...step.columns(deps.clock.now()) });
+    await recordVoucherChanges(tx, actor.tenantId, "voucher_changed", sql`v.id = ${before.id}`);
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
@@ -285,6 +289,7 @@ export async function sellFromBatch(
     if (codes.length === 0 || (input.count !== null && codes.length < input.count)) {
       throw notEnoughVouchers(codes.length);
     }
+    await recordVoucherChanges(tx, actor.tenantId, "voucher_changed", sql`v.code in ${codes}`);
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
@@ -321,6 +326,7 @@ export async function voidUnsold(
       voidReason: input.reason,
     });
     if (codes.length === 0) throw notEnoughVouchers(0);
+    await recordVoucherChanges(tx, actor.tenantId, "voucher_changed", sql`v.code in ${codes}`);
     await audit(tx, meta, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
