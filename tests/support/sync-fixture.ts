@@ -6,6 +6,7 @@ import { type Database, openDatabase } from "../../control-plane/src/db/database
 import { appRolePassword } from "../../control-plane/src/db/migrations.ts";
 import { rowsOf } from "../../control-plane/src/db/rows.ts";
 import { recordSubscriberChanges } from "../../control-plane/src/sites/site-changes.ts";
+import { recordPolicyChanges } from "../../control-plane/src/sites/site-state-policy.ts";
 import { siteSnapshot } from "../../control-plane/src/sync/snapshot.ts";
 import { stateHash } from "../../shared/src/sync/state-hash.ts";
 import { createScratchDatabase } from "./postgres.ts";
@@ -58,6 +59,10 @@ export async function createSyncFixture(): Promise<SyncFixture> {
   );
   await owner.unsafe(`insert into billing_settings (tenant_id) values ('${tenantId}')`);
   await owner.unsafe(`insert into sites (tenant_id, id, name) values ('${tenantId}', '${siteId}', 'POP Utama')`);
+  // As the sites use-case does: a new site's log starts with the tenant's isolation policy.
+  const announcePolicy = (site: string) =>
+    database.withTenant(tenantId, (tx) => recordPolicyChanges(tx, tenantId, "site_created", sql`st.id = ${site}`));
+  await announcePolicy(siteId);
   await owner.unsafe(`insert into plans (tenant_id, id, name, type, price, cycle, download_kbps, upload_kbps)
     values ('${tenantId}', '${planId}', 'Home 20', 'pppoe', 150000, 'monthly', 20000, 10000)`);
 
@@ -82,6 +87,7 @@ export async function createSyncFixture(): Promise<SyncFixture> {
     async addSite(name) {
       const id = crypto.randomUUID();
       await owner.unsafe(`insert into sites (tenant_id, id, name) values ('${tenantId}', '${id}', '${name}')`);
+      await announcePolicy(id);
       return id;
     },
     async addSubscribers(count, site) {

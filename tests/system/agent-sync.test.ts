@@ -51,15 +51,16 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
       let agent: RunningAgent = startAgentProcess(dir);
       try {
         await inSync(dir);
-        expect((await dir.status()).appliedRevision).toBe(200);
+        expect((await dir.status()).appliedRevision).toBe(201);
         await agent.stop();
 
         await fx.addSubscribers(2_000);
         await fx.touchAll();
         await fx.terminate(800);
         const cloud = await fx.cloudState();
-        expect(cloud.revision).toBe(200 + 2_000 + 2_200 + 800);
-        expect((await dir.status()).appliedRevision).toBe(200);
+        // 1: the site's isolation policy, logged when the site was made.
+        expect(cloud.revision).toBe(1 + 200 + 2_000 + 2_200 + 800);
+        expect((await dir.status()).appliedRevision).toBe(201);
 
         const started = performance.now();
         agent = startAgentProcess(dir);
