@@ -2,6 +2,8 @@ import type { Logger } from "@kilusi/shared/logger";
 import { type DownMessage, type JournalStatus, PROTOCOL_VERSIONS, type UpMessage } from "@kilusi/shared/sync/messages";
 import type { DownName } from "@kilusi/shared/sync/topics";
 import type { AgentConfig } from "./config/config.ts";
+import { startEnforcement } from "./enforcement/enforcer.ts";
+import { type RadiusService, startRadius } from "./radius/start-radius.ts";
 import { readCredentials } from "./store/credentials.ts";
 import { openStoreDatabase } from "./store/database.ts";
 import { Journal } from "./store/journal.ts";
@@ -38,11 +40,15 @@ export interface AgentStatus {
   lastConnectedAt: string | null;
   clock: { skewMs: number | null; rttMs: number | null };
   rejectedMessages: Record<string, number>;
+  /** null: RADIUS disabled by config. */
+  radius: ({ authPort: number; acctPort: number } & ReturnType<RadiusService["stats"]>) | null;
 }
 
 export interface Agent {
   readonly agentId: string;
   readonly journal: Journal;
+  /** null: RADIUS disabled by config. */
+  readonly radius: RadiusService | null;
   status(): AgentStatus;
   /** Stops appends, commits what was accepted, says offline (retained), disconnects, closes the store. */
   stop(): Promise<void>;
@@ -69,6 +75,21 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     groupCommitMs: config.journal.groupCommitMs,
     logger,
   });
+  let radius: RadiusService | null = null;
+  if (config.radius.enabled) {
+    try {
+      radius = await startRadius({ config: config.radius, db, store, journal, logger });
+    } catch (error) {
+      // Self-test or bind failure: the agent does not start half-way.
+      journal.close();
+      db.close();
+      throw error;
+    }
+  }
+  // Subscriber changes → CoA/Disconnect to the sessions' routers; needs the RADIUS sessions.
+  const enforcement = radius
+    ? startEnforcement({ store, sessions: radius.sessions, journal, radiusServer: radius.server, config, logger })
+    : null;
   let protocol: number | null | undefined;
   let helloTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -115,6 +136,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     publish: (result) => publish("command-result", result),
     logger,
     handlers: {
+      ...(enforcement && { kick: enforcement.kick }),
       diagnostics: () => {
         const clock = heartbeat.clock();
         return {
@@ -249,10 +271,12 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
       lastConnectedAt: db.getMeta("last_connected_at") ?? null,
       clock: heartbeat.clock(),
       rejectedMessages: Object.fromEntries(client.rejected),
+      radius: radius && { authPort: radius.authPort, acctPort: radius.acctPort, ...radius.stats() },
     };
   return {
     agentId,
     journal,
+    radius,
     status,
     stop: () => {
       stopping ??= (async () => {
@@ -260,8 +284,14 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
         heartbeat.stop();
         sender.close();
         sync.onDisconnect();
+        // Both are started closing before the journal closes, without a wait in between: nothing
+        // appends to a closed journal, and no append slips in after stop() was called. The RADIUS
+        // ports stop taking datagrams at once; both are awaited after, with the broker's goodbye.
+        const enforcementClosed = enforcement?.close();
+        const radiusClosed = radius?.close();
         journal.close();
         await client.stop({ name: "presence", message: presence("offline"), retain: true });
+        await Promise.all([enforcementClosed, radiusClosed]);
         final = { ...status(), connected: false };
         db.close();
         logger.info({ journal: final.journal }, "agent stopped");

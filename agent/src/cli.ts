@@ -6,6 +6,8 @@ import { type AgentConfig, ConfigError, configTemplate, loadConfig } from "./con
 import { EnrollError, enroll } from "./enroll.ts";
 import { loadJournal, waitDrained } from "./load-journal.ts";
 import { writeFully } from "./output.ts";
+import { RadiusSelfTestError } from "./radius/packet/index.ts";
+import { RadiusBindError } from "./radius/server/radius-server.ts";
 import { readStoreStatus } from "./status.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -165,7 +167,12 @@ try {
   if (error instanceof UsageError) {
     err(`kilusi-agent: ${error.message}\n${USAGE}`);
     process.exitCode = 2;
-  } else if (error instanceof ConfigError || error instanceof NotEnrolledError) {
+  } else if (
+    error instanceof ConfigError ||
+    error instanceof NotEnrolledError ||
+    error instanceof RadiusBindError ||
+    error instanceof RadiusSelfTestError
+  ) {
     err(`kilusi-agent: ${error.message}\n`);
     process.exitCode = 1;
   } else if (error instanceof EnrollError) {

@@ -34,6 +34,10 @@ export function agentDir(env: Record<string, string> = {}): AgentDir {
     KILUSI_AGENT_DATA_DIR: dataDir,
     KILUSI_AGENT_LOG_LEVEL: "info",
     KILUSI_AGENT_HEARTBEAT_SECONDS: "1",
+    // Loopback and free ports: agents started side by side never fight over 1812/1813.
+    KILUSI_AGENT_RADIUS_BIND: "127.0.0.1",
+    KILUSI_AGENT_RADIUS_AUTH_PORT: "0",
+    KILUSI_AGENT_RADIUS_ACCT_PORT: "0",
     ...env,
   };
   const cli = async (args: string[]) => {

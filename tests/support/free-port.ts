@@ -11,3 +11,16 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A loopback UDP port nobody is bound to right now (a RADIUS server that must restart on the same port). */
+export async function freeUdpPort(): Promise<number> {
+  const { createSocket } = await import("node:dgram");
+  return new Promise((resolve, reject) => {
+    const socket = createSocket("udp4");
+    socket.once("error", reject);
+    socket.bind(0, "127.0.0.1", () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}

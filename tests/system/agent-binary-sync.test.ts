@@ -36,7 +36,13 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
 
     test("enroll, sync the site's desired state, journal up, stop on SIGTERM", async () => {
       await fx.addSubscribers(25);
-      const env = { KILUSI_AGENT_DATA_DIR: join(box.freshDir("data"), "agent"), KILUSI_AGENT_HEARTBEAT_SECONDS: "1" };
+      const env = {
+        KILUSI_AGENT_DATA_DIR: join(box.freshDir("data"), "agent"),
+        KILUSI_AGENT_HEARTBEAT_SECONDS: "1",
+        KILUSI_AGENT_RADIUS_BIND: "127.0.0.1",
+        KILUSI_AGENT_RADIUS_AUTH_PORT: "0",
+        KILUSI_AGENT_RADIUS_ACCT_PORT: "0",
+      };
       const enrolled = await box.run([agentBin, "enroll", cp.url, await fx.enrollmentToken()], { env });
       expect(enrolled.stderr).toBe("");
       expect(enrolled.stdout).toContain('enrolled at site "POP Utama"');

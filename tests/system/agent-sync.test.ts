@@ -70,7 +70,7 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
         );
         expect(status.appliedRevision).toBe(cloud.revision);
         expect(status.stateHash).toBe(cloud.hash);
-        expect(cloud.entries).toBe(1_400);
+        expect(cloud.entries).toBe(1_400 + 1); // + the isolation policy
       } finally {
         await agent.stop();
         dir.remove();
@@ -94,7 +94,7 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
           .waitFor((l) => l.msg === "snapshot applied" || l.msg === "snapshot received", 30_000)
           .catch(() => null);
         const { agent: status, cloud } = await inSync(dir, site);
-        expect(cloud.entries).toBe(330);
+        expect(cloud.entries).toBe(330 + 1); // + the isolation policy
         expect(status.stateHash).toBe(cloud.hash);
       } finally {
         await agent.stop();

@@ -66,6 +66,11 @@ export class DesiredStateStore {
     }
   }
 
+  /** The database it lives in, for the tables kept beside the desired state (voucher_uses). */
+  get database(): StoreDatabase {
+    return this.s;
+  }
+
   /** One entry's data, or null. */
   get(kind: string, key: string): Record<string, unknown> | null {
     const row = this.read.get(kind, key) as { data: string } | null;

@@ -43,6 +43,13 @@ export function enrolledDataDir(mqttUrl: string): { dataDir: string; site: SiteA
   return { dataDir, site, agentId };
 }
 
+/** RADIUS on loopback and free ports, so agents started by tests never fight over 1812/1813. */
+export const TEST_RADIUS_ENV = {
+  KILUSI_AGENT_RADIUS_BIND: "127.0.0.1",
+  KILUSI_AGENT_RADIUS_AUTH_PORT: "0",
+  KILUSI_AGENT_RADIUS_ACCT_PORT: "0",
+} as const;
+
 /** The defaults, with the timings shortened so protocol timeouts show within a test. */
 export function testConfig(dataDir: string, env: Record<string, string> = {}): AgentConfig {
   return parseConfig(
@@ -54,6 +61,7 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): A
       KILUSI_AGENT_JOURNAL_ACK_TIMEOUT_SECONDS: "2",
       KILUSI_AGENT_MQTT_RECONNECT_MIN_SECONDS: "0.1",
       KILUSI_AGENT_MQTT_RECONNECT_MAX_SECONDS: "0.5",
+      ...TEST_RADIUS_ENV,
       ...env,
     },
   );

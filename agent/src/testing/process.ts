@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { TEST_RADIUS_ENV } from "./fixtures.ts";
 
 export const CLI = join(import.meta.dir, "..", "cli.ts");
 
@@ -14,7 +15,7 @@ export interface AgentProcess {
 /** `bun agent/src/cli.ts <args>` as a real process, its stdout read line by line. */
 export function spawnAgent(args: string[], env: Record<string, string>): AgentProcess {
   const proc = Bun.spawn([process.execPath, CLI, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...TEST_RADIUS_ENV, ...env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -50,7 +51,7 @@ export function spawnAgent(args: string[], env: Record<string, string>): AgentPr
 /** Runs a command to its end (asynchronously: the test may be serving the process's requests). */
 export async function runCli(args: string[], env: Record<string, string>) {
   const p = Bun.spawn([process.execPath, CLI, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...TEST_RADIUS_ENV, ...env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

@@ -35,6 +35,11 @@ export async function startDemoAgent(deps: {
   if (!target) return null;
   const { token } = await createEnrollmentToken(deps, target.actor, target.siteId, seedMeta);
   const env = {
+    // The demo's RADIUS ports: loopback and free ones (they are in its "RADIUS listening" line),
+    // so a demo never fights a real RADIUS server or another demo over 1812/1813.
+    KILUSI_AGENT_RADIUS_BIND: "127.0.0.1",
+    KILUSI_AGENT_RADIUS_AUTH_PORT: "0",
+    KILUSI_AGENT_RADIUS_ACCT_PORT: "0",
     ...process.env,
     KILUSI_AGENT_DATA_DIR: join(deps.dataDir, "demo-agent"),
   };

@@ -1,0 +1,228 @@
+import type { Logger } from "@kilusi/shared/logger";
+import type { AccountingRecord, SessionClosedRecord } from "@kilusi/shared/sync/radius-records";
+import { type Journal, JournalClosedError, JournalFullError } from "../../store/journal.ts";
+import type { DesiredStateStore } from "../../store/store.ts";
+import type { RadiusPacket } from "../packet/index.ts";
+import { Throttle } from "../server/throttle.ts";
+import type { LocalSession, SessionTable } from "../sessions/session-table.ts";
+import { accountingRecord, statusTypeOf } from "./accounting-record.ts";
+import { sessionOwner } from "./session-owner.ts";
+
+/** answer: journaled (or known and deliberately not kept); otherwise the NAS gets no reply and retries. */
+export type AccountingOutcome =
+  | { answer: true; journaled: boolean }
+  | { answer: false; reason: "no-status-type" | "journal-full" | "journal-closed" | "journal-error" };
+
+export interface AccountingStats {
+  journaled: number;
+  /** Copies of a request already journaled (same uniqueId within the window), answered again. */
+  repeated: number;
+  /** Acct-Status-Type values without a record (Failed, tunnel types…): answered, not kept. */
+  ignored: number;
+  journalFull: number;
+  journalErrors: number;
+  closedStale: number;
+  closedNasRestart: number;
+}
+
+const RECENT_MS = 30_000;
+const RECENT_MAX = 65_536;
+
+/**
+ * Accounting-Request → a durable `radius.accounting` record, then the local session table.
+ * The reply waits for the journal's commit (DESIGN §6): a request answered is on disk.
+ */
+export class Accounting {
+  private readonly stats_: AccountingStats = {
+    journaled: 0,
+    repeated: 0,
+    ignored: 0,
+    journalFull: 0,
+    journalErrors: 0,
+    closedStale: 0,
+    closedNasRestart: 0,
+  };
+  // One append per uniqueId at a time and for RECENT_MS after it: a copy with a new
+  // Identifier (a NAS that bumps Acct-Delay-Time) waits for the first and is not journaled again.
+  private readonly recent = new Map<string, { done: Promise<AccountingOutcome>; expiresAt: number }>();
+  private readonly throttle = new Throttle(60_000);
+  private sweepTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly o: {
+      store: DesiredStateStore;
+      sessions: SessionTable;
+      journal: Journal;
+      logger: Logger;
+      /** The agent's default Acct-Interim-Interval: a session silent for 3 of them is stale. */
+      interimSeconds: number;
+    },
+  ) {}
+
+  stats(): AccountingStats {
+    return { ...this.stats_ };
+  }
+
+  async handle(
+    packet: RadiusPacket,
+    nas: { id: string; address: string },
+    receivedAt: Date,
+  ): Promise<AccountingOutcome> {
+    const statusType = statusTypeOf(packet);
+    if (statusType === undefined) return { answer: false, reason: "no-status-type" };
+    if (statusType === null) {
+      this.stats_.ignored++;
+      return { answer: true, journaled: false };
+    }
+    const owner = sessionOwner(packet, this.o.store);
+    const record = accountingRecord(packet, {
+      nasId: nas.id,
+      sourceAddress: nas.address,
+      statusType,
+      owner,
+      receivedAt,
+    });
+    const now = receivedAt.getTime();
+    this.expire(now);
+    const earlier = this.recent.get(record.uniqueId);
+    if (earlier) {
+      const outcome = await earlier.done;
+      if (outcome.answer) this.stats_.repeated++;
+      return outcome.answer ? { answer: true, journaled: false } : outcome;
+    }
+    const done = this.journalAndTrack(record, owner.interimSeconds, receivedAt);
+    this.recent.set(record.uniqueId, { done, expiresAt: now + RECENT_MS });
+    if (this.recent.size > RECENT_MAX) this.recent.delete(this.recent.keys().next().value as string);
+    const outcome = await done;
+    // Not kept: the NAS's next copy must be tried afresh, not answered from a failure.
+    if (!outcome.answer) this.recent.delete(record.uniqueId);
+    return outcome;
+  }
+
+  private async journalAndTrack(
+    record: AccountingRecord,
+    interimSeconds: number | null,
+    receivedAt: Date,
+  ): Promise<AccountingOutcome> {
+    const restart = record.statusType === "Accounting-On" || record.statusType === "Accounting-Off";
+    // A NAS that (re)starts ended all its sessions: their closures go into the same commit.
+    const ended = restart ? this.o.sessions.all().filter((s) => s.nasId === record.nasId) : [];
+    try {
+      await Promise.all([
+        this.o.journal.append("radius.accounting", record),
+        ...ended.map((s) => this.o.journal.append("radius.session_closed", closed(s, "nas_restart", receivedAt))),
+      ]);
+    } catch (error) {
+      return { answer: false, reason: this.failed(error) };
+    }
+    this.stats_.journaled++;
+    this.track(record, interimSeconds);
+    return { answer: true, journaled: true };
+  }
+
+  private track(record: AccountingRecord, interimSeconds: number | null): void {
+    const { sessions } = this.o;
+    switch (record.statusType) {
+      case "Accounting-On":
+      case "Accounting-Off":
+        this.stats_.closedNasRestart += sessions.removeForNas(record.nasId).length;
+        return;
+      case "Stop":
+        if (record.sessionId !== null) sessions.remove(record.nasId, record.sessionId);
+        return;
+      default: {
+        if (record.sessionId === null) return;
+        const startedAt =
+          record.statusType === "Start" || record.sessionTime === null
+            ? record.eventAt
+            : new Date(Date.parse(record.eventAt) - record.sessionTime * 1000).toISOString();
+        sessions.upsert({
+          nasId: record.nasId,
+          sessionId: record.sessionId,
+          nasIp: record.nasIp,
+          userName: record.userName,
+          subscriptionId: record.subscriptionId,
+          voucherCode: record.voucherCode,
+          framedIp: record.framedIp,
+          callingStationId: record.callingStationId,
+          startedAt,
+          lastSeenAt: record.receivedAt,
+          interimSeconds,
+          inputOctets: record.inputOctets,
+          outputOctets: record.outputOctets,
+        });
+      }
+    }
+  }
+
+  private failed(error: unknown): "journal-full" | "journal-closed" | "journal-error" {
+    if (error instanceof JournalFullError) {
+      this.stats_.journalFull++;
+      if (this.throttle.allow("full")) {
+        this.o.logger.error(
+          { journal: this.o.journal.status(), refused: this.stats_.journalFull },
+          "accounting not answered: the journal is full (the routers will retry)",
+        );
+      }
+      return "journal-full";
+    }
+    if (error instanceof JournalClosedError) return "journal-closed";
+    this.stats_.journalErrors++;
+    if (this.throttle.allow("error")) {
+      this.o.logger.error({ err: String(error) }, "accounting not answered: the journal append failed");
+    }
+    return "journal-error";
+  }
+
+  /**
+   * Sessions with no update for 3 interim intervals are closed as stale and journaled; one
+   * whose record cannot be journaled goes back into the table, to be closed by a later sweep.
+   */
+  async sweepStale(now = new Date()): Promise<number> {
+    const stale = this.o.sessions.sweepStale(now, this.o.interimSeconds);
+    const results = await Promise.allSettled(
+      stale.map((s) => this.o.journal.append("radius.session_closed", closed(s, "stale", now))),
+    );
+    let closedCount = 0;
+    for (const [i, result] of results.entries()) {
+      if (result.status === "fulfilled") closedCount++;
+      else {
+        this.o.sessions.upsert(stale[i] as LocalSession);
+        this.failed(result.reason);
+      }
+    }
+    this.stats_.closedStale += closedCount;
+    if (closedCount > 0) this.o.logger.info({ sessions: closedCount }, "stale RADIUS sessions closed");
+    return closedCount;
+  }
+
+  startSweeping(intervalMs = 60_000): void {
+    this.sweepTimer ??= setInterval(() => {
+      this.sweepStale().catch((error) => this.o.logger.error({ err: String(error) }, "stale session sweep failed"));
+    }, intervalMs);
+    this.sweepTimer.unref?.();
+  }
+
+  close(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
+  private expire(now: number): void {
+    for (const [key, entry] of this.recent) {
+      if (entry.expiresAt > now) break;
+      this.recent.delete(key);
+    }
+  }
+}
+
+function closed(s: LocalSession, reason: SessionClosedRecord["reason"], at: Date): SessionClosedRecord {
+  return {
+    nasId: s.nasId,
+    sessionId: s.sessionId,
+    userName: s.userName,
+    reason,
+    lastSeenAt: s.lastSeenAt,
+    closedAt: at.toISOString(),
+  };
+}
