@@ -22,6 +22,7 @@ import { requestId } from "./http/request-id.ts";
 import type { RouteDeps } from "./http/route-deps.ts";
 import { invoicesRoutes } from "./invoices/invoices.routes.tsx";
 import type { BrokerConnection } from "./mqtt/broker-connection.ts";
+import { nasRoutes } from "./nas/nas.routes.tsx";
 import { devOutboxRoutes } from "./notifications/dev-outbox.routes.tsx";
 import type { Metrics } from "./observability/metrics.ts";
 import { pagesRoutes } from "./pages/pages.routes.tsx";
@@ -29,6 +30,7 @@ import { paymentsRoutes } from "./payments/payments.routes.tsx";
 import { plansRoutes } from "./plans/plans.routes.tsx";
 import { platformRoutes } from "./platform/platform.routes.tsx";
 import { profileRoutes } from "./profile/profile.routes.tsx";
+import { radiusRoutes } from "./radius/radius.routes.tsx";
 import { apiRateLimit } from "./rate-limits/api-limit.ts";
 import { createLoginThrottle, createRateLimiter } from "./rate-limits/rate-limits.ts";
 import { reportsRoutes } from "./reports/reports.routes.tsx";
@@ -164,6 +166,8 @@ export function createApp(deps: AppDeps) {
     vouchersRoutes,
     reportsRoutes,
     sitesRoutes,
+    nasRoutes,
+    radiusRoutes,
     platformRoutes,
     devOutboxRoutes,
     ...(deps.extraRoutes ?? []),

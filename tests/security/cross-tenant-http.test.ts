@@ -115,8 +115,24 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
     const [site] = await owner`select id::text from sites where tenant_id = ${tenantB}`;
     await owner`insert into site_agents (tenant_id, id, site_id, secret_hash, enrolled_at, credentials_rotated_at, online)
       values (${tenantB}, ${crypto.randomUUID()}, ${site?.id}, ${"0".repeat(64)}, now(), now(), true)`;
+    // A router session online at B's site, a kick sent to it and an enforcement outcome: what A's
+    // kick, kick status or enforcement block of B's ids would reach is there to be reached.
+    const [bSub] = await owner`select id::text from subscriptions where tenant_id = ${tenantB} limit 1`;
+    await owner`insert into radius_sessions (tenant_id, site_id, nas_id, acct_session_id, user_name, status, started_at, last_update_at)
+      values (${tenantB}, ${site?.id}, ${crypto.randomUUID()}, 'b-session', 'b-user', 'online', now(), now())`;
+    await owner`insert into site_commands (tenant_id, id, site_id, name, args, not_after)
+      values (${tenantB}, ${crypto.randomUUID()}, ${site?.id}, 'kick', '{}', now() + interval '1 minute')`;
+    await owner`insert into enforcement_events (tenant_id, site_id, subscription_id, revision, reason, action, outcome, requested_at, completed_at)
+      values (${tenantB}, ${site?.id}, ${bSub?.id ?? crypto.randomUUID()}, 1, 'isolated', 'disconnect', 'ack', now(), now())`;
     const enrolling = await b.post(`/sites/${site?.id}/enrollment-token`, {});
     if (enrolling.status !== 200) throw new Error(`an enrollment token in B answered ${enrolling.status}`);
+    // A router at B's site, with a rotation running: what A's edit, reveal, rotate or delete of
+    // it would change is there to be changed.
+    const router = await b.post(`/sites/${site?.id}/nas`, { name: "Router B", address: "10.9.9.9", coaPort: "1700" });
+    const routerPath = router.headers.get("location")?.split("?")[0];
+    if (router.status !== 303 || !routerPath) throw new Error(`a router in B answered ${router.status}`);
+    const rotating = await b.post(`${routerPath}/rotate`, { overlap: "1h" });
+    if (rotating.status !== 303) throw new Error(`rotating B's router answered ${rotating.status}`);
     await new TestClient((r) => cp.app.fetch(r)).post("/login", {
       email: "owner@isp-b.example",
       password: "a long enough password",

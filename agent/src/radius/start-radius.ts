@@ -57,6 +57,7 @@ export async function startRadius(o: {
     });
   } catch (error) {
     nases.close();
+    sessions.close();
     throw error;
   }
   accounting.startSweeping(o.sweepIntervalMs);
@@ -75,6 +76,7 @@ export async function startRadius(o: {
         accounting.close();
         nases.close();
         await server.close();
+        sessions.close();
       })();
       return closing;
     },

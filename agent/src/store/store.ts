@@ -22,6 +22,9 @@ export type SnapshotOutcome =
  * at. Every change of it is one transaction together with the revision, so a crash leaves the
  * store at one revision or the next, never between.
  */
+/** Lookups kept in memory (store.ts `lookups`): logins repeat, 4,096 × ~1 KB at most. */
+const LOOKUP_CACHE_SIZE = 4096;
+
 /** One entry that a changes batch or a snapshot changed: before and after (null: absent). */
 export interface AppliedChange {
   kind: string;
@@ -36,13 +39,24 @@ export class DesiredStateStore {
   private readonly upsert;
   private readonly remove;
   private readonly read;
+  private readonly byUsername;
   private readonly abandoned = new Set<string>();
   private readonly listeners = new Set<AppliedListener>();
+  /**
+   * Lookups of the RADIUS hot path (a login reads its subscriber, maybe a voucher and the
+   * policy), kept for the logins that follow. Emptied whenever anything is applied, so it never
+   * answers with a state older than the store's; bounded, so 50,000 subscribers do not all come
+   * into memory. Callers must not mutate what they get.
+   */
+  private readonly lookups = new Map<string, { key: string; data: Record<string, unknown> } | null>();
 
   constructor(private readonly s: StoreDatabase) {
     this.upsert = s.db.query("insert or replace into desired_state (kind, key, data) values (?, ?, ?)");
     this.remove = s.db.query("delete from desired_state where kind = ? and key = ?");
     this.read = s.db.query("select data from desired_state where kind = ? and key = ?");
+    this.byUsername = s.db.query(
+      "select key, data from desired_state where kind = 'subscriber' and json_extract(data, '$.username') = ?",
+    );
   }
 
   /**
@@ -56,6 +70,7 @@ export class DesiredStateStore {
   }
 
   private emit(changes: AppliedChange[], revision: number): void {
+    this.lookups.clear();
     if (changes.length === 0) return;
     for (const listener of this.listeners) {
       try {
@@ -73,8 +88,23 @@ export class DesiredStateStore {
 
   /** One entry's data, or null. */
   get(kind: string, key: string): Record<string, unknown> | null {
-    const row = this.read.get(kind, key) as { data: string } | null;
-    return row ? (JSON.parse(row.data) as Record<string, unknown>) : null;
+    return (
+      this.cached(`e\u0000${kind}\u0000${key}`, () => {
+        const row = this.read.get(kind, key) as { data: string } | null;
+        return row ? { key, data: JSON.parse(row.data) as Record<string, unknown> } : null;
+      })?.data ?? null
+    );
+  }
+
+  private cached(
+    id: string,
+    load: () => { key: string; data: Record<string, unknown> } | null,
+  ): { key: string; data: Record<string, unknown> } | null {
+    if (this.lookups.has(id)) return this.lookups.get(id) ?? null;
+    const found = load();
+    if (this.lookups.size >= LOOKUP_CACHE_SIZE) this.lookups.delete(this.lookups.keys().next().value as string);
+    this.lookups.set(id, found);
+    return found;
   }
 
   /** Every entry of one kind as (key, data). */
@@ -88,10 +118,10 @@ export class DesiredStateStore {
 
   /** The subscriber entry whose PPPoE User-Name is `username` (an indexed lookup). */
   subscriberByUsername(username: string): { key: string; data: Record<string, unknown> } | null {
-    const row = this.s.db
-      .query("select key, data from desired_state where kind = 'subscriber' and json_extract(data, '$.username') = ?")
-      .get(username) as { key: string; data: string } | null;
-    return row ? { key: row.key, data: JSON.parse(row.data) as Record<string, unknown> } : null;
+    return this.cached(`u\u0000${username}`, () => {
+      const row = this.byUsername.get(username) as { key: string; data: string } | null;
+      return row ? { key: row.key, data: JSON.parse(row.data) as Record<string, unknown> } : null;
+    });
   }
 
   appliedRevision(): number {

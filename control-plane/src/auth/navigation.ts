@@ -12,6 +12,7 @@ export const areaPermissions: Readonly<Record<AppArea, Permission>> = {
   vouchers: "vouchers.manage",
   reports: "reports.view",
   network: "network.view",
+  sessions: "network.view",
   tickets: "tickets.manage",
   team: "team.view",
   audit: "audit.view",

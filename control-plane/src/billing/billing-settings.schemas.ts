@@ -7,6 +7,25 @@ const routerName = z
   .trim()
   .regex(/^[A-Za-z0-9._-]{1,64}$/);
 
+/** Empty means "none": the column is null. */
+const orNone = (rule: z.ZodType<string, string>) =>
+  z
+    .string()
+    .optional()
+    .default("")
+    .transform((v) => v.trim())
+    .pipe(z.union([z.literal("").transform(() => null), rule]));
+
+/**
+ * A MikroTik rate limit as RouterOS reads Mikrotik-Rate-Limit: rx[/tx] whole rates with an
+ * optional k/M/G, then optionally burst rates, burst thresholds, burst times (seconds), a priority 1–8 and
+ * minimum rates, e.g. "256k/256k", "1M/2M", "1M/2M 2M/4M 768k/1536k 16/16 8 512k/1M".
+ */
+const RATE = "\\d{1,10}[kKMG]?";
+const PAIR = `${RATE}(?:/${RATE})?`;
+const SECONDS = "\\d{1,6}(?:/\\d{1,6})?";
+const RATE_LIMIT = new RegExp(`^${PAIR}(?: ${PAIR}(?: ${PAIR}(?: ${SECONDS}(?: [1-8](?: ${PAIR})?)?)?)?)?$`);
+
 /** "-3, 0, 1" (or "-3 0 +1"): days relative to the due date. */
 const offsets = z
   .string()
@@ -61,6 +80,8 @@ export const billingSettingsInput = z
       }),
     isolationProfile: routerName,
     isolationAddressList: routerName,
+    isolationRateLimit: orNone(z.string().max(100).regex(RATE_LIMIT)),
+    isolationPool: orNone(routerName),
     defaultTaxRate: percentBp,
     defaultTaxInclusive: z
       .string()

@@ -14,6 +14,10 @@ export interface BillingSettings {
   policy: DunningPolicy;
   isolationProfile: string;
   isolationAddressList: string;
+  /** Mikrotik-Rate-Limit while isolated; null: none sent. */
+  isolationRateLimit: string | null;
+  /** Framed-Pool while isolated; null: the plan's pool. */
+  isolationPool: string | null;
   defaultTaxRateBp: number;
   defaultTaxInclusive: boolean;
   hotspotLoginUrl: string;
@@ -35,6 +39,8 @@ export async function billingSettingsOf(tx: Tx, tenantId: string): Promise<Billi
     policy: { reminderOffsets: row.reminderOffsets, graceDays: row.graceDays, isolateAfterDays: row.isolateAfterDays },
     isolationProfile: row.isolationProfile,
     isolationAddressList: row.isolationAddressList,
+    isolationRateLimit: row.isolationRateLimit,
+    isolationPool: row.isolationPool,
     defaultTaxRateBp: row.defaultTaxRateBp,
     defaultTaxInclusive: row.defaultTaxInclusive,
     hotspotLoginUrl: row.hotspotLoginUrl,
@@ -56,7 +62,12 @@ export async function provisionTenantBilling(tx: Tx, tenantId: string, locale: "
 }
 
 /** What every site's RADIUS server gives isolated subscribers (sites/site-state-policy.ts). */
-const ISOLATION_KEYS: ReadonlySet<string> = new Set(["isolationProfile", "isolationAddressList"]);
+const ISOLATION_KEYS: ReadonlySet<string> = new Set([
+  "isolationProfile",
+  "isolationAddressList",
+  "isolationRateLimit",
+  "isolationPool",
+]);
 
 /** Saves the billing settings; what changed is audited. Invoices already issued keep their terms. */
 export async function updateBillingSettings(
@@ -75,6 +86,8 @@ export async function updateBillingSettings(
       isolateAfterDays: input.isolateAfterDays,
       isolationProfile: input.isolationProfile,
       isolationAddressList: input.isolationAddressList,
+      isolationRateLimit: input.isolationRateLimit,
+      isolationPool: input.isolationPool,
       defaultTaxRateBp: input.defaultTaxRate,
       defaultTaxInclusive: input.defaultTaxInclusive,
       hotspotLoginUrl: input.hotspotLoginUrl,
@@ -88,6 +101,8 @@ export async function updateBillingSettings(
       isolateAfterDays: before.policy.isolateAfterDays,
       isolationProfile: before.isolationProfile,
       isolationAddressList: before.isolationAddressList,
+      isolationRateLimit: before.isolationRateLimit,
+      isolationPool: before.isolationPool,
       defaultTaxRateBp: before.defaultTaxRateBp,
       defaultTaxInclusive: before.defaultTaxInclusive,
       hotspotLoginUrl: before.hotspotLoginUrl,

@@ -14,7 +14,7 @@ import type { RouteDeps } from "../http/route-deps.ts";
 
 const percent = (bp: number) => (bp / 100).toString();
 
-/** Settings → Billing: invoice terms, the dunning schedule, isolation names, hotspot login. */
+/** Settings → Billing: invoice terms, the dunning schedule, the isolation policy, hotspot login. */
 export function billingSettingsRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
 
@@ -41,6 +41,8 @@ export function billingSettingsRoutes(deps: RouteDeps) {
         isolateAfterDays: s.policy.isolateAfterDays === null ? "" : String(s.policy.isolateAfterDays),
         isolationProfile: s.isolationProfile,
         isolationAddressList: s.isolationAddressList,
+        isolationRateLimit: s.isolationRateLimit ?? "",
+        isolationPool: s.isolationPool ?? "",
         defaultTaxRate: percent(s.defaultTaxRateBp),
         defaultTaxInclusive: s.defaultTaxInclusive,
         hotspotLoginUrl: s.hotspotLoginUrl,
@@ -63,6 +65,8 @@ export function billingSettingsRoutes(deps: RouteDeps) {
         isolateAfterDays: "billing.error.isolateAfterDays",
         isolationProfile: "billing.error.routerName",
         isolationAddressList: "billing.error.routerName",
+        isolationRateLimit: "billing.error.rateLimit",
+        isolationPool: "billing.error.routerName",
         defaultTaxRate: "billing.error.defaultTaxRate",
         hotspotLoginUrl: "billing.error.hotspotLoginUrl",
         invoiceFooter: "billing.error.invoiceFooter",
@@ -78,6 +82,8 @@ export function billingSettingsRoutes(deps: RouteDeps) {
           isolateAfterDays: s("isolateAfterDays"),
           isolationProfile: s("isolationProfile"),
           isolationAddressList: s("isolationAddressList"),
+          isolationRateLimit: s("isolationRateLimit"),
+          isolationPool: s("isolationPool"),
           defaultTaxRate: s("defaultTaxRate"),
           defaultTaxInclusive: body.defaultTaxInclusive === "on",
           hotspotLoginUrl: s("hotspotLoginUrl"),

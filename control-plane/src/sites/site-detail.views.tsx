@@ -5,6 +5,7 @@ import { RedirectAction } from "@kilusi/web/components/redirect-action.tsx";
 import { formatCount, formatDateTime } from "@kilusi/web/format.ts";
 import { type Locale, type MessageKey, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
 import { type Frame, FramedPage, Notice } from "@kilusi/web/layouts/framed-page.tsx";
+import { RoutersSection } from "../nas/nas.views.tsx";
 import { SiteCommandsBlock } from "./site-commands.views.tsx";
 import { journalPercent, presenceOf } from "./sites.models.ts";
 import type { SiteDetail, SiteStatus } from "./sites.usecases.ts";
@@ -14,7 +15,7 @@ import { AgentBadge, formatBytes, formatPercent, moment, POLL_TRIGGER, revisionL
 // enrollment, the commands sent to it (site-commands.views.tsx), the site's details, and its
 // recent events and revision-log rows.
 
-export type SiteNotice = "created" | "saved" | "revoked" | "revokedPending" | "diagnostics";
+export type SiteNotice = "created" | "saved" | "revoked" | "revokedPending" | "diagnostics" | "nasDeleted";
 
 /** An enrollment token just created: shown in this response only, never stored in clear. */
 export type ShownToken = { command: string; token: string; expiresAt: Date };
@@ -280,6 +281,14 @@ export function SitePage(props: SitePageProps) {
           ]}
         />
       </section>
+      <RoutersSection
+        locale={locale}
+        timeZone={props.timeZone}
+        now={props.now}
+        siteId={site.id}
+        routers={props.detail.routers}
+        canManage={props.canRunCommands}
+      />
       <Events t={t} locale={locale} timeZone={props.timeZone} events={props.detail.events} />
       <Changes t={t} locale={locale} timeZone={props.timeZone} changes={props.detail.changes} />
     </FramedPage>

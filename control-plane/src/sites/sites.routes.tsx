@@ -38,6 +38,7 @@ const NOTICES = [
   "revoked",
   "revokedPending",
   "diagnostics",
+  "nasDeleted",
 ] as const satisfies readonly SiteNotice[];
 type Status = 200 | 400 | 409;
 

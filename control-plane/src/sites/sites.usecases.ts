@@ -6,6 +6,8 @@ import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { notFound } from "../http/errors.ts";
+import { listSiteNas, type NasRow } from "../nas/nas.repository.ts";
+import { nasDevices } from "../nas/nas.tables.ts";
 import { type CommandSender, requestCommand } from "../sync/commands.usecases.ts";
 import { recordPolicyChanges } from "./site-state-policy.ts";
 import { type SiteUsage, siteInUse, siteNameTaken } from "./sites.errors.ts";
@@ -68,6 +70,8 @@ export interface SiteDetail {
   events: Awaited<ReturnType<typeof recentEvents>>;
   changes: Awaited<ReturnType<typeof recentChanges>>;
   commands: SiteCommandRow[];
+  /** The site's routers (RADIUS clients), never their secrets. */
+  routers: NasRow[];
 }
 
 /** One site's page: the site, its status, what uses it, its recent events and changes; or null. */
@@ -89,6 +93,7 @@ export function getSite(
       events: await recentEvents(tx, tenantId, siteId),
       changes: await recentChanges(tx, tenantId, siteId),
       commands,
+      routers: await listSiteNas(tx, tenantId, siteId),
     };
   });
 }
@@ -202,6 +207,8 @@ export function deleteSite(deps: SitesDeps, actor: SitesActor, siteId: string, m
     if (!site) throw notFound("site");
     const usage = await siteUsage(tx, actor.tenantId, siteId);
     if (isSiteUsed(usage)) throw siteInUse(usage);
+    // Its routers are configuration of the site alone: nothing else points at them.
+    await tx.delete(nasDevices).where(and(eq(nasDevices.tenantId, actor.tenantId), eq(nasDevices.siteId, siteId)));
     await tx.delete(sites).where(and(eq(sites.tenantId, actor.tenantId), eq(sites.id, siteId)));
     await audit(tx, meta, {
       tenantId: actor.tenantId,

@@ -20,6 +20,8 @@ import { localeOf } from "../http/locale.ts";
 import type { AppEnv } from "../http/observe.ts";
 import { frameOf, isHtmx } from "../http/page-frame.ts";
 import type { RouteDeps } from "../http/route-deps.ts";
+import { subscriptionNetwork } from "../radius/subscription-network.ts";
+import { SubscriptionNetworkSections } from "../radius/subscription-network.views.tsx";
 import { isUuid } from "../team/team.schemas.ts";
 import { localDateOf } from "../time/zoned.ts";
 import { changePlan, renewPrepaid, setKeepActiveUntil } from "./subscription-plan.usecases.ts";
@@ -107,6 +109,8 @@ export function subscriptionsRoutes(deps: RouteDeps) {
     const auth = tenantAuthOf(c);
     const data = await detailData(deps, actorOf(c), id);
     if (!data) throw notFound("subscription");
+    // The network's side (enforcement, sessions, usage) for those who may see the network.
+    const network = can(auth.role, "network.view") ? await subscriptionNetwork(deps, actorOf(c), id) : null;
     return c.html(
       <SubscriptionPage
         frame={frameOf(c, deps.assets, auth, "/subscriptions")}
@@ -118,6 +122,16 @@ export function subscriptionsRoutes(deps: RouteDeps) {
           network: can(auth.role, "network.manage"),
         }}
         {...data}
+        network={
+          network ? (
+            <SubscriptionNetworkSections
+              locale={localeOf(c)}
+              timeZone={auth.tenant.timeZone}
+              now={deps.clock.now()}
+              network={network}
+            />
+          ) : undefined
+        }
         {...extra}
       />,
       status,

@@ -25,8 +25,9 @@ export async function requestCommand(
   deps: { database: Database; clock: Clock; send: CommandSender },
   actor: Actor,
   siteId: string,
-  name: "diagnostics",
+  name: "diagnostics" | "kick",
   meta: RequestMeta,
+  args: Record<string, unknown> = {},
 ): Promise<string> {
   const id = crypto.randomUUID();
   const notAfter = new Date(deps.clock.now().getTime() + COMMAND_TTL_MS);
@@ -41,7 +42,7 @@ export async function requestCommand(
       id,
       siteId,
       name,
-      args: {},
+      args,
       notAfter,
       requestedBy: actor.userId,
       createdAt: deps.clock.now(),
@@ -52,12 +53,12 @@ export async function requestCommand(
       action: "site.command_requested",
       entityType: "site",
       entityId: siteId,
-      after: { cmdId: id, name },
+      after: Object.keys(args).length > 0 ? { cmdId: id, name, args } : { cmdId: id, name },
     });
   });
   await deps.send(
     { tenantId: actor.tenantId, siteId },
-    { v: 1, cmdId: id, name, args: {}, notAfter: notAfter.toISOString() },
+    { v: 1, cmdId: id, name, args, notAfter: notAfter.toISOString() },
   );
   return id;
 }

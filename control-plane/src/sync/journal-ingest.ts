@@ -1,7 +1,9 @@
+import type { Logger } from "@kilusi/shared/logger";
 import type { JournalRecord } from "@kilusi/shared/sync/messages";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
+import { enforcementJournal, radiusJournal } from "../radius/radius-ingest.ts";
 
 export interface IngestContext {
   tenantId: string;
@@ -12,9 +14,11 @@ export interface IngestContext {
 /**
  * What a kind of journal record does in the cloud beyond being kept, run in the ingest
  * transaction for records seen for the first time only — so each takes effect exactly once.
- * Keyed by the kind's first segment (`agent`, `radius`, …).
+ * Keyed by the kind's first segment (`agent`, `radius`, …). A handler must not throw for a record
+ * it cannot apply (the batch would roll back and the agent resend it forever): it logs the
+ * record on `log` and skips it.
  */
-export type JournalHandler = (tx: Tx, ctx: IngestContext, records: JournalRecord[]) => Promise<void>;
+export type JournalHandler = (tx: Tx, ctx: IngestContext, records: JournalRecord[], log: Logger) => Promise<void>;
 
 const agentEvents: JournalHandler = async (tx, ctx, records) => {
   const alerts = records.filter((r) => r.kind === "agent.alert" || r.kind === "agent.event");
@@ -25,7 +29,11 @@ const agentEvents: JournalHandler = async (tx, ctx, records) => {
     from jsonb_to_recordset(${JSON.stringify(alerts)}::jsonb) as r(kind text, data jsonb, at timestamptz)`);
 };
 
-export const journalHandlers: Record<string, JournalHandler> = { agent: agentEvents };
+export const journalHandlers: Record<string, JournalHandler> = {
+  agent: agentEvents,
+  radius: radiusJournal,
+  enforcement: enforcementJournal,
+};
 
 /**
  * Stores a batch idempotently: a record already stored under `(agent_id, seq)` is skipped, so
@@ -36,6 +44,7 @@ export async function ingestJournal(
   tx: Tx,
   ctx: IngestContext,
   records: JournalRecord[],
+  log: Logger,
   handlers: Record<string, JournalHandler> = journalHandlers,
 ): Promise<number> {
   const inserted = rowsOf<{ seq: string | number }>(
@@ -57,7 +66,7 @@ export async function ingestJournal(
     list.push(record);
     byHandler.set(handler, list);
   }
-  for (const [handler, list] of byHandler) await handler(tx, ctx, list);
+  for (const [handler, list] of byHandler) await handler(tx, ctx, list, log);
   return inserted.length;
 }
 

@@ -111,7 +111,7 @@ export async function startSyncBridge(deps: SyncBridgeDeps): Promise<SyncBridge>
     },
     async journal(ctx, site, m) {
       const stored = await deps.database.withTenant(ctx.tenantId, async (tx) =>
-        (await isActiveAgent(tx, ctx)) ? ingestJournal(tx, ctx, m.records) : null,
+        (await isActiveAgent(tx, ctx)) ? ingestJournal(tx, ctx, m.records, log) : null,
       );
       if (stored === null) return "unknown_agent";
       deps.metrics.count(

@@ -2,9 +2,11 @@ import { accountsMessages } from "./messages/accounts.ts";
 import { billingMessages } from "./messages/billing.ts";
 import { customersMessages } from "./messages/customers.ts";
 import { invoicesMessages } from "./messages/invoices.ts";
+import { nasMessages } from "./messages/nas.ts";
 import { paymentsMessages } from "./messages/payments.ts";
 import { plansMessages } from "./messages/plans.ts";
 import { platformMessages } from "./messages/platform.ts";
+import { radiusMessages } from "./messages/radius.ts";
 import { reportsMessages } from "./messages/reports.ts";
 import { sitesMessages } from "./messages/sites.ts";
 import { subscriptionsMessages } from "./messages/subscriptions.ts";
@@ -136,6 +138,8 @@ export const id = {
   ...vouchersMessages.id,
   ...reportsMessages.id,
   ...sitesMessages.id,
+  ...radiusMessages.id,
+  ...nasMessages.id,
 } as const;
 
 export type MessageKey = keyof typeof id;

@@ -85,6 +85,7 @@ export const appAreas = [
   { key: "vouchers", href: "/vouchers", label: "nav.vouchers" },
   { key: "reports", href: "/reports", label: "nav.reports" },
   { key: "network", href: "/sites", label: "nav.network" },
+  { key: "sessions", href: "/sessions", label: "nav.sessions" },
   { key: "tickets", href: "/tickets", label: "nav.tickets" },
   { key: "team", href: "/team", label: "nav.team" },
   { key: "audit", href: "/audit", label: "nav.audit" },

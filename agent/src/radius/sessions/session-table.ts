@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import type { StoreDatabase } from "../../store/database.ts";
 
 /** A session a router reported with Start or Interim-Update and has not ended. */
@@ -51,88 +52,92 @@ const fromRow = (r: Row): LocalSession => ({
 });
 
 /**
- * The site's online sessions in the agent's store (table radius_sessions): simultaneous use,
- * CoA/Disconnect targets and the stale sweep read it; accounting writes it. A Stop deletes.
+ * The site's online sessions (table radius_sessions): simultaneous use, CoA/Disconnect targets
+ * and the stale sweep read it; accounting writes it. A Stop deletes.
+ *
+ * Every Access-Request reads it and every Accounting-Request writes it, so reads come from an
+ * in-memory index (loaded once; this class is the table's only writer) and writes go through a
+ * second connection with `synchronous = normal`: in WAL mode a commit then costs no fsync, and
+ * what it wrote survives a crash of the process (the OS has it) and is made durable by the next
+ * journal commit's fsync. The table can always be rebuilt from accounting; the journal cannot,
+ * which is why it alone pays an fsync per (group) commit (tests/bench/radius.ts).
  */
 export class SessionTable {
-  private readonly upsertStmt;
+  private readonly byKey = new Map<string, LocalSession>();
+  private readonly byUser = new Map<string, Set<string>>();
+  private readonly bySubscription = new Map<string, Set<string>>();
+  private readonly writer: Database;
+  private readonly writeStmt;
   private readonly deleteStmt;
-  private readonly byUserStmt;
-  private readonly bySubscriptionStmt;
 
-  constructor(private readonly s: StoreDatabase) {
-    this.upsertStmt = s.db.query(`
-      insert into radius_sessions (nas_id, session_id, nas_ip, user_name, subscription_id, voucher_code, framed_ip,
-        calling_station_id, started_at, last_seen_at, interim_seconds, input_octets, output_octets)
+  constructor(s: StoreDatabase) {
+    for (const row of s.db.query("select * from radius_sessions").all() as Row[]) {
+      this.index(fromRow(row));
+    }
+    this.writer = new Database(s.path, { strict: true });
+    this.writer.exec("pragma synchronous = normal");
+    this.writer.exec("pragma busy_timeout = 5000");
+    this.writeStmt = this.writer.query(`
+      insert or replace into radius_sessions (nas_id, session_id, nas_ip, user_name, subscription_id, voucher_code,
+        framed_ip, calling_station_id, started_at, last_seen_at, interim_seconds, input_octets, output_octets)
       values ($nasId, $sessionId, $nasIp, $userName, $subscriptionId, $voucherCode, $framedIp,
-        $callingStationId, $startedAt, $lastSeenAt, $interimSeconds, $inputOctets, $outputOctets)
-      on conflict (nas_id, session_id) do update set
-        nas_ip = excluded.nas_ip,
-        user_name = coalesce(excluded.user_name, user_name),
-        subscription_id = coalesce(excluded.subscription_id, subscription_id),
-        voucher_code = coalesce(excluded.voucher_code, voucher_code),
-        framed_ip = coalesce(excluded.framed_ip, framed_ip),
-        calling_station_id = coalesce(excluded.calling_station_id, calling_station_id),
-        last_seen_at = max(last_seen_at, excluded.last_seen_at),
-        interim_seconds = coalesce(excluded.interim_seconds, interim_seconds),
-        input_octets = max(input_octets, excluded.input_octets),
-        output_octets = max(output_octets, excluded.output_octets)`);
-    this.deleteStmt = s.db.query("delete from radius_sessions where nas_id = ? and session_id = ?");
-    this.byUserStmt = s.db.query("select * from radius_sessions where user_name = ? order by started_at");
-    this.bySubscriptionStmt = s.db.query("select * from radius_sessions where subscription_id = ? order by started_at");
+        $callingStationId, $startedAt, $lastSeenAt, $interimSeconds, $inputOctets, $outputOctets)`);
+    this.deleteStmt = this.writer.query("delete from radius_sessions where nas_id = ? and session_id = ?");
   }
 
   /** Start or Interim-Update: insert, or refresh an existing row (counters never go back). */
   upsert(session: LocalSession): void {
-    this.upsertStmt.run({
-      nasId: session.nasId,
-      sessionId: session.sessionId,
-      nasIp: session.nasIp,
-      userName: session.userName,
-      subscriptionId: session.subscriptionId,
-      voucherCode: session.voucherCode,
-      framedIp: session.framedIp,
-      callingStationId: session.callingStationId,
-      startedAt: session.startedAt,
-      lastSeenAt: session.lastSeenAt,
-      interimSeconds: session.interimSeconds,
-      inputOctets: session.inputOctets,
-      outputOctets: session.outputOctets,
-    });
+    const key = keyOf(session.nasId, session.sessionId);
+    const old = this.byKey.get(key);
+    const merged: LocalSession = old
+      ? {
+          ...old,
+          nasIp: session.nasIp,
+          userName: session.userName ?? old.userName,
+          subscriptionId: session.subscriptionId ?? old.subscriptionId,
+          voucherCode: session.voucherCode ?? old.voucherCode,
+          framedIp: session.framedIp ?? old.framedIp,
+          callingStationId: session.callingStationId ?? old.callingStationId,
+          lastSeenAt: later(session.lastSeenAt, old.lastSeenAt),
+          interimSeconds: session.interimSeconds ?? old.interimSeconds,
+          inputOctets: Math.max(old.inputOctets, session.inputOctets),
+          outputOctets: Math.max(old.outputOctets, session.outputOctets),
+        }
+      : { ...session };
+    this.writeStmt.run({ ...merged });
+    this.index(merged);
   }
 
   /** Stop (or a kick that was acknowledged): the session is gone. True when it was known. */
   remove(nasId: string, sessionId: string): boolean {
-    return this.deleteStmt.run(nasId, sessionId).changes > 0;
+    this.deleteStmt.run(nasId, sessionId);
+    return this.unindex(keyOf(nasId, sessionId));
   }
 
   /** Every session of one NAS ended (Accounting-On/Off): returns what was removed. */
   removeForNas(nasId: string): LocalSession[] {
-    const rows = this.s.db.query("delete from radius_sessions where nas_id = ? returning *").all(nasId) as Row[];
-    return rows.map(fromRow);
+    return this.removeWhere((s) => s.nasId === nasId);
   }
 
   forUser(userName: string): LocalSession[] {
-    return (this.byUserStmt.all(userName) as Row[]).map(fromRow);
+    return this.pick(this.byUser.get(userName));
   }
 
   forSubscription(subscriptionId: string): LocalSession[] {
-    return (this.bySubscriptionStmt.all(subscriptionId) as Row[]).map(fromRow);
+    return this.pick(this.bySubscription.get(subscriptionId));
   }
 
   get(nasId: string, sessionId: string): LocalSession | null {
-    const row = this.s.db
-      .query("select * from radius_sessions where nas_id = ? and session_id = ?")
-      .get(nasId, sessionId) as Row | null;
-    return row ? fromRow(row) : null;
+    const session = this.byKey.get(keyOf(nasId, sessionId));
+    return session ? { ...session } : null;
   }
 
   all(): LocalSession[] {
-    return (this.s.db.query("select * from radius_sessions order by started_at").all() as Row[]).map(fromRow);
+    return this.where(() => true);
   }
 
   count(): number {
-    return (this.s.db.query("select count(*) as n from radius_sessions").get() as { n: number }).n;
+    return this.byKey.size;
   }
 
   /**
@@ -140,13 +145,76 @@ export class SessionTable {
    * removed and returned, for the caller to journal as closed `stale`.
    */
   sweepStale(now: Date, defaultInterimSeconds: number): LocalSession[] {
-    const rows = this.s.db
-      .query(
-        `delete from radius_sessions
-         where julianday(?) - julianday(last_seen_at) > 3 * coalesce(interim_seconds, ?) / 86400.0
-         returning *`,
-      )
-      .all(now.toISOString(), defaultInterimSeconds) as Row[];
-    return rows.map(fromRow);
+    const t = now.getTime();
+    return this.removeWhere(
+      (s) => t - Date.parse(s.lastSeenAt) > 3 * (s.interimSeconds ?? defaultInterimSeconds) * 1000,
+    );
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+
+  private index(session: LocalSession): void {
+    const key = keyOf(session.nasId, session.sessionId);
+    this.unindex(key);
+    this.byKey.set(key, session);
+    if (session.userName !== null) setOf(this.byUser, session.userName).add(key);
+    if (session.subscriptionId !== null) setOf(this.bySubscription, session.subscriptionId).add(key);
+  }
+
+  private unindex(key: string): boolean {
+    const old = this.byKey.get(key);
+    if (!old) return false;
+    this.byKey.delete(key);
+    if (old.userName !== null) dropFrom(this.byUser, old.userName, key);
+    if (old.subscriptionId !== null) dropFrom(this.bySubscription, old.subscriptionId, key);
+    return true;
+  }
+
+  private pick(keys: Set<string> | undefined): LocalSession[] {
+    if (!keys) return [];
+    return sortByStart([...keys].map((k) => ({ ...(this.byKey.get(k) as LocalSession) })));
+  }
+
+  private where(match: (s: LocalSession) => boolean): LocalSession[] {
+    const found: LocalSession[] = [];
+    for (const s of this.byKey.values()) if (match(s)) found.push({ ...s });
+    return sortByStart(found);
+  }
+
+  private removeWhere(match: (s: LocalSession) => boolean): LocalSession[] {
+    const gone = this.where(match);
+    if (gone.length === 0) return gone;
+    this.writer.transaction(() => {
+      for (const s of gone) {
+        this.deleteStmt.run(s.nasId, s.sessionId);
+        this.unindex(keyOf(s.nasId, s.sessionId));
+      }
+    })();
+    return gone;
   }
 }
+
+const keyOf = (nasId: string, sessionId: string) => `${nasId}\u0000${sessionId}`;
+
+const sortByStart = (list: LocalSession[]) =>
+  list.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+
+function setOf(map: Map<string, Set<string>>, name: string): Set<string> {
+  const found = map.get(name);
+  if (found) return found;
+  const set = new Set<string>();
+  map.set(name, set);
+  return set;
+}
+
+function dropFrom(map: Map<string, Set<string>>, name: string, key: string): void {
+  const set = map.get(name);
+  if (!set) return;
+  set.delete(key);
+  if (set.size === 0) map.delete(name);
+}
+
+/** The later of two ISO instants (they compare as text). */
+const later = (a: string, b: string) => (a > b ? a : b);

@@ -29,6 +29,11 @@ export const billingMessages = defineMessages({
       "Harus lebih dari masa tenggang. Kosongkan agar tidak pernah isolir otomatis. Pulih otomatis setelah lunas.",
     "billing.field.isolationProfile": "Profil PPP untuk pelanggan diisolir",
     "billing.field.isolationAddressList": "Address list untuk pelanggan diisolir",
+    "billing.field.isolationRateLimit": "Batas kecepatan pelanggan diisolir",
+    "billing.field.isolationRateLimit.hint":
+      "Sintaks rate-limit MikroTik (rx/tx), mis. 256k/256k atau 1M/2M. Kosongkan agar tidak dibatasi.",
+    "billing.field.isolationPool": "IP pool untuk pelanggan diisolir",
+    "billing.field.isolationPool.hint": "Nama IP pool di router. Kosongkan agar memakai pool paketnya.",
     "billing.field.hotspotLoginUrl": "Alamat login hotspot (untuk QR voucher)",
     "billing.field.hotspotLoginUrl.hint":
       "{code} diganti kode voucher, mis. http://hotspot.net/login?username={code}&password={code}",
@@ -40,6 +45,7 @@ export const billingMessages = defineMessages({
     "billing.error.graceDays": "Isi 0 sampai 90 hari.",
     "billing.error.isolateAfterDays": "0 sampai 90 hari, dan lebih dari masa tenggang; atau kosong.",
     "billing.error.routerName": "Nama objek router: huruf, angka dan . _ -, sampai 64 karakter.",
+    "billing.error.rateLimit": "Rate-limit MikroTik seperti 256k/256k atau 1M/2M (angka bulat dengan k, M atau G).",
     "billing.error.hotspotLoginUrl": "Alamat http:// atau https:// yang valid.",
     "billing.submit": "Simpan pengaturan tagihan",
   },
@@ -70,6 +76,11 @@ export const billingMessages = defineMessages({
       "Must be more than the grace. Leave empty never to isolate automatically. Restored automatically once paid.",
     "billing.field.isolationProfile": "PPP profile for isolated subscribers",
     "billing.field.isolationAddressList": "Address list for isolated subscribers",
+    "billing.field.isolationRateLimit": "Rate limit for isolated subscribers",
+    "billing.field.isolationRateLimit.hint":
+      "MikroTik rate-limit syntax (rx/tx), e.g. 256k/256k or 1M/2M. Leave empty for no limit.",
+    "billing.field.isolationPool": "IP pool for isolated subscribers",
+    "billing.field.isolationPool.hint": "The IP pool's name on the router. Leave empty to keep the plan's pool.",
     "billing.field.hotspotLoginUrl": "Hotspot login address (for voucher QR codes)",
     "billing.field.hotspotLoginUrl.hint":
       "{code} is replaced by the voucher code, e.g. http://hotspot.net/login?username={code}&password={code}",
@@ -81,6 +92,7 @@ export const billingMessages = defineMessages({
     "billing.error.graceDays": "0 to 90 days.",
     "billing.error.isolateAfterDays": "0 to 90 days and more than the grace; or empty.",
     "billing.error.routerName": "A router object name: letters, digits and . _ -, up to 64 characters.",
+    "billing.error.rateLimit": "A MikroTik rate limit such as 256k/256k or 1M/2M (whole numbers with k, M or G).",
     "billing.error.hotspotLoginUrl": "A valid http:// or https:// address.",
     "billing.submit": "Save billing settings",
   },

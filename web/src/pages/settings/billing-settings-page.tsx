@@ -11,6 +11,10 @@ export type BillingSettingsValues = {
   isolateAfterDays: string;
   isolationProfile: string;
   isolationAddressList: string;
+  /** Empty: no rate limit while isolated. */
+  isolationRateLimit: string;
+  /** Empty: the plan's pool. */
+  isolationPool: string;
   defaultTaxRate: string;
   defaultTaxInclusive: boolean;
   hotspotLoginUrl: string;
@@ -96,6 +100,8 @@ export function BillingSettingsPage(props: {
           <div class="adm-form-grid">
             {field("isolationProfile")}
             {field("isolationAddressList")}
+            {field("isolationRateLimit", { hint: t("billing.field.isolationRateLimit.hint"), maxlength: 100 })}
+            {field("isolationPool", { hint: t("billing.field.isolationPool.hint") })}
           </div>
           {field("hotspotLoginUrl", {
             hint: t("billing.field.hotspotLoginUrl.hint", { code: "{code}" }),

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { ActionForm } from "../../components/action-form.tsx";
 import { DetailList } from "../../components/detail-list.tsx";
 import { Checkbox, Field, type FieldErrors, FormError, Select } from "../../components/form-fields.tsx";
@@ -59,6 +60,8 @@ export type SubscriptionPageProps = {
   notice?: { kind: "ok" | "error"; text: string };
   revealedPassword?: string;
   changes: readonly SiteChangeView[];
+  /** The network's sections (enforcement, session history, usage), rendered by the server's RADIUS area. */
+  network?: Child;
 };
 
 const CONFIRM = {
@@ -190,6 +193,7 @@ export function SubscriptionPage(props: SubscriptionPageProps) {
           </ol>
         )}
       </section>
+      {props.network}
     </FramedPage>
   );
 }

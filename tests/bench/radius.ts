@@ -1,0 +1,477 @@
+// RADIUS benchmark (on demand: `bun tests/bench/radius.ts`; never part of the suite). The
+// agent's RADIUS server against Debian FreeRADIUS 3.2 on the same machine, both driven by the
+// same radclient command over the same request files, 100 distinct users:
+//   radclient -c <repeat> -p 100 -f <file> -q -s 127.0.0.1:<port> auth|acct <secret>
+//   - PAP, CHAP (radclient hashes CHAP-Password with each request's authenticator) and
+//     MS-CHAPv2 (precomputed MS-CHAP-Challenge + MS-CHAP2-Response: radclient's
+//     MS-CHAP-Password makes MS-CHAPv1), every Access-Request with Message-Authenticator and
+//     both servers requiring it;
+//   - accounting: Start, Interim-Update, Stop per session, every request distinct (a copy would
+//     be a duplicate to both servers), FreeRADIUS writing its default detail file, the agent its
+//     durable journal (the cloud is down, so the journal only grows).
+// FreeRADIUS: tests/support/freeradius-reference.ts (`files` module, the same users, the same
+// reply attributes the agent sends). The agent: `bun agent/src/cli.ts run` on a store written
+// here (credentials as enrollment leaves them, the NAS and 100 subscribers as a sync applies
+// them), broker unreachable. Both quiet: FreeRADIUS logs no request, the agent runs at warn.
+// Rounds alternate between the servers; the median of ROUNDS is reported.
+// Targets (issue 6): auth/s ≥ 1.0× FreeRADIUS per method, accounting/s ≥ 1.5×, agent RSS < 100 MB.
+// BENCH_AGENT_CPU_PROF=1 runs the agent under `bun --cpu-prof --cpu-prof-md` and prints the profile's path.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Change, DownMessage } from "@kilusi/shared/sync/messages";
+import { encodeMsChap2Response } from "../../agent/src/radius/auth/mschap-v2.ts";
+import { mikrotikRateLimit } from "../../agent/src/radius/authorize/rate-limit.ts";
+import { nasState, subscriberState } from "../../agent/src/radius/server/test-site.ts";
+import { writeCredentials } from "../../agent/src/store/credentials.ts";
+import { openStoreDatabase } from "../../agent/src/store/database.ts";
+import { DesiredStateStore } from "../../agent/src/store/store.ts";
+import { freePort, freeUdpPort } from "../support/free-port.ts";
+import { freeradiusInstalled, startFreeRadiusReference, waitForStatusServer } from "../support/freeradius-reference.ts";
+import { readJsonLines, readText } from "../support/json-lines.ts";
+import { repoRoot } from "../support/process.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Auth: each of the 100 requests sent this many times (radclient -c). */
+const AUTH_REPEAT = Number(process.env.BENCH_AUTH_REPEAT ?? 200);
+/** Accounting: sessions per user per round, 3 requests each (all distinct, so -c 1). */
+const ACCT_SESSIONS = Number(process.env.BENCH_ACCT_SESSIONS ?? 67);
+const PARALLEL = 100;
+const USER_COUNT = 100;
+const DEADLINE_MS = 5 * 60_000;
+const CPU_PROF = process.env.BENCH_AGENT_CPU_PROF === "1";
+/** A subset to run, e.g. BENCH_METHODS=PAP,Accounting (for profiling one path). */
+const METHODS = new Set((process.env.BENCH_METHODS ?? "PAP,CHAP,MS-CHAPv2,Accounting").split(","));
+/** Outside the work dir, which is removed at the end. */
+const profileDir = CPU_PROF ? mkdtempSync(join(tmpdir(), "kilusi-agent-cpu-prof-")) : "";
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const fmt = (n: number) => Math.round(n).toLocaleString("en");
+const procStatusMb = (pid: number, field: "VmRSS" | "VmHWM") => {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+};
+
+if (!freeradiusInstalled() || !Bun.which("radclient")) {
+  say("needs Debian freeradius and freeradius-utils: apt-get install freeradius freeradius-utils");
+  process.exit(2);
+}
+
+const SECRET = `bench-${randomBytes(16).toString("hex")}`;
+const run = randomBytes(4).toString("hex");
+const users = Array.from({ length: USER_COUNT }, (_, i) => {
+  const name = `user${String(i + 1).padStart(3, "0")}`;
+  return { name, password: `pw-${name}-${run}`, subscriptionId: `sub-${name}`, n: i + 1 };
+});
+const plan = subscriberState("x", "x").plan;
+const rateLimit = mikrotikRateLimit(plan);
+const interimSeconds = 300;
+
+const work = mkdtempSync(join(tmpdir(), "kilusi-bench-radius-"));
+const cleanups: (() => Promise<unknown> | unknown)[] = [() => rmSync(work, { recursive: true, force: true })];
+const cleanup = async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+};
+const watchdog = setTimeout(async () => {
+  say(`benchmark: not done within ${DEADLINE_MS / 1000} s, stopping`);
+  await cleanup();
+  process.exit(1);
+}, DEADLINE_MS);
+
+// ---- The requests (one file per method; the same file goes to both servers). ----
+
+const mac = (n: number) =>
+  `02:00:00:00:${(n >> 8).toString(16).padStart(2, "0")}:${(n & 0xff).toString(16).padStart(2, "0")}`;
+// What a MikroTik PPPoE server puts in an Access-Request, around the credential.
+const nasLines = (u: (typeof users)[number]) => [
+  "Service-Type = Framed-User",
+  "Framed-Protocol = PPP",
+  `NAS-Port = ${15_728_640 + u.n}`,
+  "NAS-Port-Type = Ethernet",
+  `User-Name = "${u.name}"`,
+  `Calling-Station-Id = "${mac(u.n)}"`,
+  'Called-Station-Id = "pppoe-bench"',
+  `NAS-Port-Id = "ether2"`,
+  'NAS-Identifier = "bench-router"',
+  "NAS-IP-Address = 127.0.0.1",
+];
+const authFiles = {
+  PAP: users.map((u) => [...nasLines(u), `User-Password = "${u.password}"`]),
+  CHAP: users.map((u) => [...nasLines(u), `CHAP-Password = "${u.password}"`]),
+  "MS-CHAPv2": users.map((u) => {
+    const challenge = randomBytes(16);
+    const response = encodeMsChap2Response({
+      ident: u.n & 0xff,
+      authenticatorChallenge: challenge,
+      peerChallenge: randomBytes(16),
+      userName: u.name,
+      password: u.password,
+    });
+    return [
+      ...nasLines(u),
+      `MS-CHAP-Challenge = 0x${challenge.toString("hex")}`,
+      `MS-CHAP2-Response = 0x${response.toString("hex")}`,
+    ];
+  }),
+};
+const writeRequests = (name: string, requests: string[][]) => {
+  const path = join(work, name);
+  writeFileSync(path, `${requests.map((r) => [...r, "Message-Authenticator = 0x00"].join("\n")).join("\n\n")}\n`);
+  return path;
+};
+const writeAccounting = (name: string, requests: string[][]) => {
+  const path = join(work, name);
+  writeFileSync(path, `${requests.map((r) => r.join("\n")).join("\n\n")}\n`);
+  return path;
+};
+
+/** Round `round`'s accounting: per session slot, every user's Start, then Interims, then Stops. */
+function accountingRequests(round: number, server: string): string[][] {
+  const out: string[][] = [];
+  for (let k = 0; k < ACCT_SESSIONS; k++) {
+    for (const type of ["Start", "Interim-Update", "Stop"] as const) {
+      for (const u of users) {
+        const seconds = type === "Start" ? 0 : type === "Interim-Update" ? interimSeconds : interimSeconds + 17;
+        const octets = seconds * 125_000 + u.n;
+        const lines = [
+          `Acct-Status-Type = ${type}`,
+          `User-Name = "${u.name}"`,
+          `Acct-Session-Id = "${server}-${run}-${round}-${k}-${u.n}"`,
+          `Class = "k1:s:${u.subscriptionId}"`,
+          "NAS-IP-Address = 127.0.0.1",
+          'NAS-Identifier = "bench-router"',
+          "NAS-Port-Type = Ethernet",
+          `NAS-Port = ${15_728_640 + u.n}`,
+          'NAS-Port-Id = "ether2"',
+          `Calling-Station-Id = "${mac(u.n)}"`,
+          'Called-Station-Id = "pppoe-bench"',
+          `Framed-IP-Address = 10.${round}.${k}.${u.n}`,
+          "Service-Type = Framed-User",
+          "Framed-Protocol = PPP",
+          "Acct-Authentic = RADIUS",
+          "Acct-Delay-Time = 0",
+        ];
+        if (type !== "Start") {
+          lines.push(
+            `Acct-Session-Time = ${seconds}`,
+            `Acct-Input-Octets = ${octets % 2 ** 32}`,
+            `Acct-Output-Octets = ${(octets * 4) % 2 ** 32}`,
+            `Acct-Input-Gigawords = ${Math.floor(octets / 2 ** 32)}`,
+            `Acct-Output-Gigawords = ${Math.floor((octets * 4) / 2 ** 32)}`,
+            `Acct-Input-Packets = ${Math.floor(octets / 1000)}`,
+            `Acct-Output-Packets = ${Math.floor(octets / 250)}`,
+          );
+        }
+        if (type === "Stop") lines.push("Acct-Terminate-Cause = User-Request");
+        out.push(lines);
+      }
+    }
+  }
+  return out;
+}
+
+// ---- The servers. ----
+
+const freeradius = await startFreeRadiusReference({
+  secret: SECRET,
+  requireMessageAuthenticator: true,
+  users: users.map((u) => ({
+    name: u.name,
+    password: u.password,
+    // What the agent answers an active PPPoE subscriber (subscriber-access.ts), so both encode as much.
+    reply: [
+      "Service-Type = Framed-User",
+      "Framed-Protocol = PPP",
+      ...(rateLimit ? [`Mikrotik-Rate-Limit = "${rateLimit}"`] : []),
+      ...(plan.addressPool ? [`Framed-Pool = "${plan.addressPool}"`] : []),
+      `Acct-Interim-Interval = ${interimSeconds}`,
+      `Class = "k1:s:${u.subscriptionId}"`,
+    ],
+  })),
+});
+cleanups.push(() => freeradius.stop());
+
+interface BenchAgent {
+  pid: number;
+  authPort: number;
+  acctPort: number;
+  dataDir: string;
+  env: Record<string, string>;
+  output(): string;
+  stop(): Promise<number>;
+}
+
+async function startBenchAgent(): Promise<BenchAgent> {
+  const dataDir = join(work, "agent");
+  const db = openStoreDatabase(dataDir);
+  const site = { tenantId: crypto.randomUUID(), siteId: crypto.randomUUID() };
+  // Nobody listens there: the agent runs with its cloud down, as it must keep serving RADIUS.
+  const mqttUrl = `mqtt://127.0.0.1:${await freePort()}`;
+  writeCredentials(db, {
+    ...site,
+    siteName: "Bench site",
+    agentId: db.installationId,
+    mqtt: { url: mqttUrl, username: `${site.tenantId}.${db.installationId}`, password: "bench", caPem: null },
+    protocols: [1],
+    enrolledAt: new Date().toISOString(),
+  });
+  const entries: [string, string, object][] = [
+    ["nas", "nas-bench", nasState({ name: "bench-router", secret: SECRET, requireMessageAuthenticator: true })],
+    ...users.map((u): [string, string, object] => [
+      "subscriber",
+      u.subscriptionId,
+      subscriberState(u.name, u.password),
+    ]),
+  ];
+  const changes: Change[] = entries.map(([kind, key, data], i) => ({
+    revision: i + 1,
+    kind,
+    key,
+    op: "upsert",
+    reason: null,
+    data: data as Record<string, unknown>,
+  }));
+  const applied = new DesiredStateStore(db).applyChanges({
+    v: 1,
+    sinceRevision: 0,
+    toRevision: changes.length,
+    currentRevision: changes.length,
+    changes,
+  } as DownMessage<"changes">);
+  db.close();
+  if (applied.status !== "applied") throw new Error(`bench store not applied: ${JSON.stringify(applied)}`);
+
+  const [authPort, acctPort] = [await freeUdpPort(), await freeUdpPort()];
+  const env = {
+    KILUSI_AGENT_DATA_DIR: dataDir,
+    KILUSI_AGENT_LOG_LEVEL: "warn",
+    KILUSI_AGENT_RADIUS_BIND: "127.0.0.1",
+    KILUSI_AGENT_RADIUS_AUTH_PORT: String(authPort),
+    KILUSI_AGENT_RADIUS_ACCT_PORT: String(acctPort),
+    KILUSI_AGENT_RADIUS_INTERIM_SECONDS: String(interimSeconds),
+    KILUSI_AGENT_MQTT_URL: mqttUrl,
+    // Few reconnect attempts to the absent broker during the run.
+    KILUSI_AGENT_MQTT_RECONNECT_MIN_SECONDS: "30",
+    KILUSI_AGENT_MQTT_RECONNECT_MAX_SECONDS: "60",
+  };
+  const profile = CPU_PROF ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`] : [];
+  const proc = Bun.spawn([process.execPath, ...profile, join(repoRoot, "agent/src/cli.ts"), "run"], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  let out = "";
+  readJsonLines(proc.stdout, (line) => {
+    out += `${JSON.stringify(line)}\n`;
+  });
+  readText(proc.stderr, (text) => {
+    out += text;
+  });
+  const agent: BenchAgent = {
+    pid: proc.pid,
+    authPort,
+    acctPort,
+    dataDir,
+    env,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode ?? -1;
+      proc.kill("SIGTERM");
+      const killer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      const code = await proc.exited;
+      clearTimeout(killer);
+      return code;
+    },
+  };
+  try {
+    await waitForStatusServer(authPort, SECRET, Date.now() + 15_000);
+  } catch (error) {
+    await agent.stop();
+    throw new Error(`${error}\nagent output:\n${out}`);
+  }
+  return agent;
+}
+
+const agent = await startBenchAgent();
+cleanups.push(() => agent.stop());
+
+// ---- Measuring. ----
+
+interface Summary {
+  sent: number;
+  accepted: number;
+  rejected: number;
+  lost: number;
+  seconds: number;
+  perSecond: number;
+}
+
+async function radclientRun(port: number, kind: "auth" | "acct", file: string, repeat: number, requests: number) {
+  const args = [
+    "-c",
+    String(repeat),
+    "-p",
+    String(PARALLEL),
+    "-f",
+    file,
+    "-q",
+    "-s",
+    `127.0.0.1:${port}`,
+    kind,
+    SECRET,
+  ];
+  const started = performance.now();
+  const proc = Bun.spawn(["radclient", ...args], { stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  await proc.exited;
+  const seconds = (performance.now() - started) / 1000;
+  const field = (name: string) => Number(new RegExp(`${name}\\s*:\\s*(\\d+)`).exec(stdout)?.[1] ?? Number.NaN);
+  const sent = requests * repeat;
+  const summary: Summary = {
+    sent,
+    accepted: field("Accepted"),
+    rejected: field("Rejected"),
+    lost: field("Lost"),
+    seconds,
+    perSecond: sent / seconds,
+  };
+  if (Number.isNaN(summary.accepted)) throw new Error(`radclient printed no summary:\n${stdout}${stderr}`);
+  return summary;
+}
+
+/** One reply's attribute names, as radclient -x printed them (to show both servers do the same work). */
+async function replyNames(port: number, file: string): Promise<string> {
+  const first = readFileSync(file, "utf8").split("\n\n")[0] as string;
+  const proc = Bun.spawn(["radclient", "-x", "-r", "1", "-t", "2", `127.0.0.1:${port}`, "auth", SECRET], {
+    stdin: new Blob([`${first}\n`]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const out = await new Response(proc.stdout).text();
+  await proc.exited;
+  const at = out.indexOf("Received ");
+  if (at < 0) return "no reply";
+  const lines = out.slice(at).split("\n");
+  const names = lines
+    .slice(1)
+    .filter((l) => l.startsWith("\t"))
+    .map((l) => l.trim().split(" ")[0]);
+  return `${(lines[0] as string).split(" ")[1]}: ${names.join(", ")}`;
+}
+
+type Method = "PAP" | "CHAP" | "MS-CHAPv2" | "Accounting";
+const servers = { FreeRADIUS: freeradius, agent } as const;
+type ServerName = keyof typeof servers;
+const results = new Map<Method, Record<ServerName, Summary[]>>();
+
+const authPaths = Object.fromEntries(
+  Object.entries(authFiles).map(([method, requests]) => [method, writeRequests(`${method}.txt`, requests)]),
+) as Record<Exclude<Method, "Accounting">, string>;
+
+say(`RADIUS benchmark: ${USER_COUNT} users, radclient -p ${PARALLEL}, ${ROUNDS} rounds, medians`);
+for (const [method, path] of Object.entries(authPaths)) {
+  say(`  ${method} reply: FreeRADIUS ${await replyNames(freeradius.authPort, path)}`);
+  say(`  ${method} reply: agent      ${await replyNames(agent.authPort, path)}`);
+}
+
+for (const [method, path] of Object.entries(authPaths) as [Method, string][]) {
+  if (!METHODS.has(method)) continue;
+  const per: Record<ServerName, Summary[]> = { FreeRADIUS: [], agent: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of Object.keys(servers) as ServerName[]) {
+      per[name].push(await radclientRun(servers[name].authPort, "auth", path, AUTH_REPEAT, USER_COUNT));
+    }
+  }
+  results.set(method, per);
+}
+
+const acct: Record<ServerName, Summary[]> = { FreeRADIUS: [], agent: [] };
+for (let round = 0; round < (METHODS.has("Accounting") ? ROUNDS : 0); round++) {
+  for (const name of Object.keys(servers) as ServerName[]) {
+    const requests = accountingRequests(round, name);
+    const path = writeAccounting(`acct-${name}-${round}.txt`, requests);
+    acct[name].push(await radclientRun(servers[name].acctPort, "acct", path, 1, requests.length));
+  }
+}
+if (METHODS.has("Accounting")) results.set("Accounting", acct);
+
+const agentRss = procStatusMb(agent.pid, "VmRSS");
+const agentHwm = procStatusMb(agent.pid, "VmHWM");
+const freeradiusRss = procStatusMb(freeradius.pid, "VmRSS");
+
+// Every answered accounting request is on disk: FreeRADIUS's detail blocks, the agent's journal.
+const acctTotal = acct.agent.reduce((s, r) => s + r.sent, 0);
+const detailBlocks = freeradius.detailFiles().reduce(
+  (n, f) =>
+    n +
+    readFileSync(f, "utf8")
+      .split("\n\n")
+      .filter((b) => b.trim() !== "").length,
+  0,
+);
+const stopCode = await agent.stop();
+const status = Bun.spawnSync([process.execPath, join(repoRoot, "agent/src/cli.ts"), "status"], {
+  cwd: repoRoot,
+  env: { ...process.env, ...agent.env },
+});
+const journalBacklog =
+  status.exitCode === 0
+    ? (JSON.parse(status.stdout.toString()) as { journal: { backlog: number } }).journal.backlog
+    : Number.NaN;
+
+// ---- The table. ----
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const padl = (s: string, n: number) => s.padStart(n);
+say("");
+say(
+  `${pad("method", 11)}${padl("FreeRADIUS/s", 14)}${padl("agent/s", 12)}${padl("ratio", 8)}${padl("target", 8)}  ${pad("met", 4)}answered (all rounds, both)`,
+);
+let allMet = true;
+for (const [method, per] of results) {
+  const fr = median(per.FreeRADIUS.map((r) => r.perSecond));
+  const ag = median(per.agent.map((r) => r.perSecond));
+  const target = method === "Accounting" ? 1.5 : 1.0;
+  const ratio = ag / fr;
+  const all = [...per.FreeRADIUS, ...per.agent];
+  // Auth: every request accepted (a reject would mean the two did different work); acct: answered.
+  const complete = all.every(
+    (r) => r.lost === 0 && r.accepted === r.sent && (r.rejected === 0 || Number.isNaN(r.rejected)),
+  );
+  const met = ratio >= target;
+  allMet &&= met && complete;
+  const sent = all.reduce((s, r) => s + r.sent, 0);
+  const lost = all.reduce((s, r) => s + r.lost, 0);
+  const rejected = all.reduce((s, r) => s + (Number.isNaN(r.rejected) ? 0 : r.rejected), 0);
+  say(
+    `${pad(method, 11)}${padl(fmt(fr), 14)}${padl(fmt(ag), 12)}${padl(`${ratio.toFixed(2)}×`, 8)}${padl(`≥${target.toFixed(1)}×`, 8)}  ${pad(met ? "yes" : "NO", 4)}${complete ? "all" : "NOT ALL"} (${fmt(sent)} sent, ${lost} lost, ${rejected} rejected)`,
+  );
+  say(
+    `${pad("", 11)}  rounds: FreeRADIUS ${per.FreeRADIUS.map((r) => fmt(r.perSecond)).join(" / ")}; agent ${per.agent.map((r) => fmt(r.perSecond)).join(" / ")}`,
+  );
+}
+const rssMet = agentRss < 100;
+allMet &&= rssMet;
+say("");
+say(
+  `agent RSS after the run: ${agentRss.toFixed(1)} MB (peak ${agentHwm.toFixed(1)} MB; target < 100 MB: ${rssMet ? "yes" : "NO"}); FreeRADIUS RSS ${freeradiusRss.toFixed(1)} MB`,
+);
+say(
+  `accounting on disk: agent journal ${fmt(journalBacklog)} records, FreeRADIUS detail ${fmt(detailBlocks)} blocks, for ${fmt(acctTotal)} requests each`,
+);
+if (journalBacklog !== acctTotal || detailBlocks !== acctTotal) allMet = false;
+if (stopCode !== 0) {
+  allMet = false;
+  say(`agent exited ${stopCode}:\n${agent.output()}`);
+}
+if (agent.output().trim()) say(`agent output (warn and above):\n${agent.output()}`);
+if (CPU_PROF) say(`agent CPU profile (kept): ${profileDir}`);
+
+clearTimeout(watchdog);
+await cleanup();
+say(allMet ? "all targets met" : "targets NOT all met");
+process.exit(allMet ? 0 : 1);
