@@ -124,6 +124,7 @@ describe.skipIf(!hasChromium)("accounts in Chromium", () => {
       t("nav.dashboard"),
       t("nav.customers"),
       t("nav.network"),
+      t("nav.sessions"),
       t("nav.tickets"),
     ]);
     // An admin page is not there for a technician: 404, the same as a page that does not exist.

@@ -117,13 +117,23 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
       values (${tenantB}, ${crypto.randomUUID()}, ${site?.id}, ${"0".repeat(64)}, now(), now(), true)`;
     // A router session online at B's site, a kick sent to it and an enforcement outcome: what A's
     // kick, kick status or enforcement block of B's ids would reach is there to be reached.
-    const [bSub] = await owner`select id::text from subscriptions where tenant_id = ${tenantB} limit 1`;
+    const [bCustomer, bPlan, bSubscription] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await owner`insert into customers (tenant_id, id, name) values (${tenantB}, ${bCustomer}, 'Customer B')`;
+    await owner`insert into plans (tenant_id, id, name, type, price, cycle, download_kbps, upload_kbps)
+      values (${tenantB}, ${bPlan}, 'Plan B', 'static', 100000, 'monthly', 10000, 10000)`;
+    await owner`insert into subscriptions (tenant_id, id, customer_id, plan_id, site_id, access, static_ip, billing_day)
+      values (${tenantB}, ${bSubscription}, ${bCustomer}, ${bPlan}, ${site?.id}, 'static', '10.9.9.9', 1)`;
     await owner`insert into radius_sessions (tenant_id, site_id, nas_id, acct_session_id, user_name, status, started_at, last_update_at)
       values (${tenantB}, ${site?.id}, ${crypto.randomUUID()}, 'b-session', 'b-user', 'online', now(), now())`;
     await owner`insert into site_commands (tenant_id, id, site_id, name, args, not_after)
       values (${tenantB}, ${crypto.randomUUID()}, ${site?.id}, 'kick', '{}', now() + interval '1 minute')`;
     await owner`insert into enforcement_events (tenant_id, site_id, subscription_id, revision, reason, action, outcome, requested_at, completed_at)
-      values (${tenantB}, ${site?.id}, ${bSub?.id ?? crypto.randomUUID()}, 1, 'isolated', 'disconnect', 'ack', now(), now())`;
+      values (${tenantB}, ${site?.id}, ${bSubscription}, 1, 'isolated', 'disconnect', 'ack', now(), now())`;
+    // And A's own router sent a user name a hostile subscriber chose: the sessions page shows it.
+    const [siteOfA] = await owner`select s.id::text, s.tenant_id::text from sites s join tenants t on t.id = s.tenant_id
+      where t.slug = 'isp-a'`;
+    await owner`insert into radius_sessions (tenant_id, site_id, nas_id, acct_session_id, user_name, status, started_at, last_update_at)
+      values (${siteOfA?.tenant_id}, ${siteOfA?.id}, ${crypto.randomUUID()}, 'a-session', ${XSS[0]}, 'online', now(), now())`;
     const enrolling = await b.post(`/sites/${site?.id}/enrollment-token`, {});
     if (enrolling.status !== 200) throw new Error(`an enrollment token in B answered ${enrolling.status}`);
     // A router at B's site, with a rotation running: what A's edit, reveal, rotate or delete of
