@@ -55,7 +55,7 @@ describe("the ISP picker", () => {
     const home = await (await browser.get("/app")).text();
     expect(home).toContain(t("dashboard.role", { tenant: other.fields.ispName, role: t("accounts.role.technician") }));
     // A technician's menu: only what the role may open.
-    expect(navLinks(home)).toEqual(["/app", "/customers", "/sites", "/tickets"]);
+    expect(navLinks(home)).toEqual(["/app", "/customers", "/sites", "/sessions", "/tickets"]);
     // The choice is in that ISP's audit log.
     const audited = await cp.database.withTenant(other.tenantId, (tx) =>
       tx.select().from(auditLog).where(eq(auditLog.action, "session.tenant_chosen")),
@@ -75,6 +75,7 @@ describe("the ISP picker", () => {
       "/vouchers",
       "/reports",
       "/sites",
+      "/sessions",
       "/tickets",
       "/team",
       "/audit",

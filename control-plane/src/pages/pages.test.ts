@@ -244,6 +244,7 @@ describe("AppShell", () => {
       "Vouchers",
       "Reports",
       "Network & sites",
+      "Online sessions",
       "Tickets",
       "Team",
       "Audit log",
