@@ -26,7 +26,8 @@ export interface AccountingStats {
 }
 
 const RECENT_MS = 30_000;
-const RECENT_MAX = 65_536;
+// Bounded like the duplicate cache (server/duplicate-cache.ts), for the same memory reason.
+const RECENT_MAX = 4_096;
 
 /**
  * Accounting-Request → a durable `radius.accounting` record, then the local session table.

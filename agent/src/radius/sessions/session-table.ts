@@ -56,11 +56,13 @@ const fromRow = (r: Row): LocalSession => ({
  * and the stale sweep read it; accounting writes it. A Stop deletes.
  *
  * Every Access-Request reads it and every Accounting-Request writes it, so reads come from an
- * in-memory index (loaded once; this class is the table's only writer) and writes go through a
- * second connection with `synchronous = normal`: in WAL mode a commit then costs no fsync, and
- * what it wrote survives a crash of the process (the OS has it) and is made durable by the next
- * journal commit's fsync. The table can always be rebuilt from accounting; the journal cannot,
- * which is why it alone pays an fsync per (group) commit (tests/bench/radius.ts).
+ * in-memory index (loaded once; this class is the table's only writer) and writes are gathered
+ * and committed together at the end of the event-loop turn, through a second connection with
+ * `synchronous = normal`: in WAL mode such a commit costs no fsync, survives a crash of the
+ * process (the OS has it) and is made durable by the next journal commit's fsync. A kill -9 can
+ * lose the last turn's session rows, never a journal record: the table is rebuilt by the
+ * router's next interim, the journal could not be (tests/bench/radius.ts measured one commit
+ * per accounting request as the agent's main cost).
  */
 export class SessionTable {
   private readonly byKey = new Map<string, LocalSession>();
@@ -69,6 +71,9 @@ export class SessionTable {
   private readonly writer: Database;
   private readonly writeStmt;
   private readonly deleteStmt;
+  /** Rows to write (a session) or delete (null) at the end of this turn, by key. */
+  private readonly pending = new Map<string, LocalSession | null>();
+  private flushScheduled = false;
 
   constructor(s: StoreDatabase) {
     for (const row of s.db.query("select * from radius_sessions").all() as Row[]) {
@@ -104,14 +109,15 @@ export class SessionTable {
           outputOctets: Math.max(old.outputOctets, session.outputOctets),
         }
       : { ...session };
-    this.writeStmt.run({ ...merged });
     this.index(merged);
+    this.queue(key, merged);
   }
 
   /** Stop (or a kick that was acknowledged): the session is gone. True when it was known. */
   remove(nasId: string, sessionId: string): boolean {
-    this.deleteStmt.run(nasId, sessionId);
-    return this.unindex(keyOf(nasId, sessionId));
+    const key = keyOf(nasId, sessionId);
+    this.queue(key, null);
+    return this.unindex(key);
   }
 
   /** Every session of one NAS ended (Accounting-On/Off): returns what was removed. */
@@ -151,8 +157,33 @@ export class SessionTable {
     );
   }
 
+  /** Writes what is queued now (close() does; tests that read the table directly may). */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.size === 0) return;
+    const rows = [...this.pending];
+    this.pending.clear();
+    this.writer.transaction(() => {
+      for (const [key, row] of rows) {
+        if (row) this.writeStmt.run({ ...row });
+        else {
+          const [nasId, sessionId] = key.split("\u0000") as [string, string];
+          this.deleteStmt.run(nasId, sessionId);
+        }
+      }
+    })();
+  }
+
   close(): void {
+    this.flush();
     this.writer.close();
+  }
+
+  private queue(key: string, row: LocalSession | null): void {
+    this.pending.set(key, row);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private index(session: LocalSession): void {
@@ -186,12 +217,11 @@ export class SessionTable {
   private removeWhere(match: (s: LocalSession) => boolean): LocalSession[] {
     const gone = this.where(match);
     if (gone.length === 0) return gone;
-    this.writer.transaction(() => {
-      for (const s of gone) {
-        this.deleteStmt.run(s.nasId, s.sessionId);
-        this.unindex(keyOf(s.nasId, s.sessionId));
-      }
-    })();
+    for (const s of gone) {
+      const key = keyOf(s.nasId, s.sessionId);
+      this.queue(key, null);
+      this.unindex(key);
+    }
     return gone;
   }
 }
