@@ -15,7 +15,11 @@
 // them), broker unreachable. Both quiet: FreeRADIUS logs no request, the agent runs at warn.
 // Rounds alternate between the servers; the median of ROUNDS is reported.
 // Targets (issue 6): auth/s ≥ 1.0× FreeRADIUS per method, accounting/s ≥ 1.5×, agent RSS < 100 MB.
-// BENCH_AGENT_CPU_PROF=1 runs the agent under `bun --cpu-prof --cpu-prof-md` and prints the profile's path.
+// Besides req/s it prints each server's CPU time per request and how busy radclient was (near
+// 100 %: the client, not the server, set the pace). The process exits 1 when a target is missed.
+// Knobs: BENCH_ROUNDS (3), BENCH_AUTH_REPEAT (200 × 100 users), BENCH_ACCT_SESSIONS (67 × 100 × 3),
+// BENCH_METHODS=PAP,Accounting (a subset), BENCH_AGENT_CPU_PROF=1 (the agent under
+// `bun --cpu-prof --cpu-prof-md`; the profile's directory is printed and kept).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -298,6 +302,7 @@ async function startBenchAgent(): Promise<BenchAgent> {
 
 const agent = await startBenchAgent();
 cleanups.push(() => agent.stop());
+const agentIdleRss = procStatusMb(agent.pid, "VmRSS");
 
 // ---- Measuring. ----
 
@@ -308,9 +313,27 @@ interface Summary {
   lost: number;
   seconds: number;
   perSecond: number;
+  /** The server's CPU time per request (user + system), µs: tells a busy server from a waiting one. */
+  serverCpuUs: number;
+  /** radclient's CPU time over the wall time: near 1, the client is the bottleneck. */
+  clientBusy: number;
 }
 
-async function radclientRun(port: number, kind: "auth" | "acct", file: string, repeat: number, requests: number) {
+/** utime + stime of a process so far, in seconds (/proc/<pid>/stat fields 14 and 15, USER_HZ = 100). */
+const cpuSeconds = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+async function radclientRun(
+  server: { pid: number },
+  port: number,
+  kind: "auth" | "acct",
+  file: string,
+  repeat: number,
+  requests: number,
+) {
   const args = [
     "-c",
     String(repeat),
@@ -324,11 +347,15 @@ async function radclientRun(port: number, kind: "auth" | "acct", file: string, r
     kind,
     SECRET,
   ];
+  const cpuBefore = cpuSeconds(server.pid);
   const started = performance.now();
   const proc = Bun.spawn(["radclient", ...args], { stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   await proc.exited;
   const seconds = (performance.now() - started) / 1000;
+  const serverCpu = cpuSeconds(server.pid) - cpuBefore;
+  const usage = proc.resourceUsage();
+  const clientCpu = usage ? Number(usage.cpuTime.user + usage.cpuTime.system) / 1e6 : Number.NaN;
   const field = (name: string) => Number(new RegExp(`${name}\\s*:\\s*(\\d+)`).exec(stdout)?.[1] ?? Number.NaN);
   const sent = requests * repeat;
   const summary: Summary = {
@@ -338,6 +365,8 @@ async function radclientRun(port: number, kind: "auth" | "acct", file: string, r
     lost: field("Lost"),
     seconds,
     perSecond: sent / seconds,
+    serverCpuUs: (serverCpu * 1e6) / sent,
+    clientBusy: clientCpu / seconds,
   };
   if (Number.isNaN(summary.accepted)) throw new Error(`radclient printed no summary:\n${stdout}${stderr}`);
   return summary;
@@ -383,7 +412,7 @@ for (const [method, path] of Object.entries(authPaths) as [Method, string][]) {
   const per: Record<ServerName, Summary[]> = { FreeRADIUS: [], agent: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of Object.keys(servers) as ServerName[]) {
-      per[name].push(await radclientRun(servers[name].authPort, "auth", path, AUTH_REPEAT, USER_COUNT));
+      per[name].push(await radclientRun(servers[name], servers[name].authPort, "auth", path, AUTH_REPEAT, USER_COUNT));
     }
   }
   results.set(method, per);
@@ -394,7 +423,7 @@ for (let round = 0; round < (METHODS.has("Accounting") ? ROUNDS : 0); round++) {
   for (const name of Object.keys(servers) as ServerName[]) {
     const requests = accountingRequests(round, name);
     const path = writeAccounting(`acct-${name}-${round}.txt`, requests);
-    acct[name].push(await radclientRun(servers[name].acctPort, "acct", path, 1, requests.length));
+    acct[name].push(await radclientRun(servers[name], servers[name].acctPort, "acct", path, 1, requests.length));
   }
 }
 if (METHODS.has("Accounting")) results.set("Accounting", acct);
@@ -453,12 +482,17 @@ for (const [method, per] of results) {
   say(
     `${pad("", 11)}  rounds: FreeRADIUS ${per.FreeRADIUS.map((r) => fmt(r.perSecond)).join(" / ")}; agent ${per.agent.map((r) => fmt(r.perSecond)).join(" / ")}`,
   );
+  const cpu = (rs: Summary[]) => `${fmt(median(rs.map((r) => r.serverCpuUs)))} µs CPU/request`;
+  const busy = (rs: Summary[]) => `radclient ${Math.round(median(rs.map((r) => r.clientBusy)) * 100)} % busy`;
+  say(
+    `${pad("", 11)}  FreeRADIUS ${cpu(per.FreeRADIUS)}, ${busy(per.FreeRADIUS)}; agent ${cpu(per.agent)}, ${busy(per.agent)}`,
+  );
 }
 const rssMet = agentRss < 100;
 allMet &&= rssMet;
 say("");
 say(
-  `agent RSS after the run: ${agentRss.toFixed(1)} MB (peak ${agentHwm.toFixed(1)} MB; target < 100 MB: ${rssMet ? "yes" : "NO"}); FreeRADIUS RSS ${freeradiusRss.toFixed(1)} MB`,
+  `agent RSS after the run: ${agentRss.toFixed(1)} MB (idle at start ${agentIdleRss.toFixed(1)} MB, peak ${agentHwm.toFixed(1)} MB; target < 100 MB: ${rssMet ? "yes" : "NO"}); FreeRADIUS RSS ${freeradiusRss.toFixed(1)} MB`,
 );
 say(
   `accounting on disk: agent journal ${fmt(journalBacklog)} records, FreeRADIUS detail ${fmt(detailBlocks)} blocks, for ${fmt(acctTotal)} requests each`,

@@ -133,7 +133,7 @@ describe.if(havePostgres)("cross-tenant isolation over HTTP", () => {
     const [siteOfA] = await owner`select s.id::text, s.tenant_id::text from sites s join tenants t on t.id = s.tenant_id
       where t.slug = 'isp-a'`;
     await owner`insert into radius_sessions (tenant_id, site_id, nas_id, acct_session_id, user_name, status, started_at, last_update_at)
-      values (${siteOfA?.tenant_id}, ${siteOfA?.id}, ${crypto.randomUUID()}, 'a-session', ${XSS[0]}, 'online', now(), now())`;
+      values (${siteOfA?.tenant_id}, ${siteOfA?.id}, ${crypto.randomUUID()}, 'a-session', ${XSS[0] as string}, 'online', now(), now())`;
     const enrolling = await b.post(`/sites/${site?.id}/enrollment-token`, {});
     if (enrolling.status !== 200) throw new Error(`an enrollment token in B answered ${enrolling.status}`);
     // A router at B's site, with a rotation running: what A's edit, reveal, rotate or delete of

@@ -3,13 +3,12 @@ import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
 import type { IngestContext } from "../sync/journal-ingest.ts";
 import { type AccountingRow, nasRestarts, sessionDeltas } from "./accounting.models.ts";
+import { jsonRows } from "./record-values.ts";
 
 // Accounting in the cloud (issue 6 §6): each request stored once, by its identity across
 // retransmits and agent restarts, and only a request stored now moves its session. A batch is a
 // handful of statements whatever its size; the session statements read the rows as JSON, like
 // the journal insert does.
-
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
 /** Stores the requests not stored yet; returns the unique ids that were new. */
 async function storeRequests(
@@ -35,10 +34,10 @@ async function storeRequests(
       insert into radius_accounting (tenant_id, site_id, unique_id, agent_id, seq, nas_id, status_type, session_id,
                                      user_name, subscription_id, input_octets, output_octets, event_at, data)
       select ${ctx.tenantId}, ${ctx.siteId}, r.unique_id, ${ctx.agentId}, r.seq, r.nas_id, r.status_type, r.session_id,
-             r.user_name, r.subscription_id, r.input_octets, r.output_octets, r.event_at, r.data
-      from jsonb_to_recordset(${json(payload)}) as r(seq bigint, unique_id text, nas_id uuid, status_type text,
+             r.user_name, r.subscription_id, r.input_octets, r.output_octets, r.event_at, r.data::jsonb
+      from ${jsonRows(payload)} as r(seq bigint, unique_id text, nas_id uuid, status_type text,
         session_id text, user_name text, subscription_id uuid, input_octets bigint, output_octets bigint,
-        event_at timestamptz, data jsonb)
+        event_at timestamptz, data json)
       on conflict (tenant_id, site_id, unique_id) do nothing
       returning unique_id`),
   );
@@ -62,7 +61,7 @@ async function retireReusedIds(
     set acct_session_id = s.acct_session_id || '~' || s.id::text,
         status = case when s.status = 'online' then 'stale' else s.status end,
         stopped_at = coalesce(s.stopped_at, s.last_update_at)
-    from jsonb_to_recordset(${json(starts)}) as r(nas_id uuid, session_id text, at timestamptz)
+    from ${jsonRows(starts)} as r(nas_id uuid, session_id text, at timestamptz)
     where s.tenant_id = ${ctx.tenantId} and s.site_id = ${ctx.siteId}
       and s.nas_id = r.nas_id and s.acct_session_id = r.session_id
       and coalesce(s.stopped_at, s.last_update_at) < r.at`);
@@ -109,7 +108,7 @@ async function upsertSessions(tx: Tx, ctx: IngestContext, rows: readonly Account
       r.voucher_code, r.framed_ip, r.calling_station_id, r.nas_port_id,
       case when r.stop_at is null then 'online' else 'stopped' end, r.started_at, r.last_at, r.stop_at,
       r.session_time, r.input_octets, r.output_octets, r.terminate_cause
-    from jsonb_to_recordset(${json(payload)}) as r(nas_id uuid, nas_ip inet, session_id text, user_name text,
+    from ${jsonRows(payload)} as r(nas_id uuid, nas_ip inet, session_id text, user_name text,
       subscription_id uuid, voucher_code text, framed_ip inet, calling_station_id text, nas_port_id text,
       started_at timestamptz, last_at timestamptz, stop_at timestamptz, session_time integer,
       input_octets bigint, output_octets bigint, terminate_cause text)
@@ -151,7 +150,7 @@ async function closeRestartedNas(tx: Tx, ctx: IngestContext, rows: readonly Acco
   const restarts = nasRestarts(rows).map((r) => ({ nas_id: r.nasId, at: r.at }));
   if (restarts.length === 0) return;
   await tx.execute(sql`
-    with r as (select * from jsonb_to_recordset(${json(restarts)}) as r(nas_id uuid, at timestamptz))
+    with r as (select * from ${jsonRows(restarts)} as r(nas_id uuid, at timestamptz))
     update radius_sessions s
     set status = 'stopped', terminate_cause = 'NAS-Reboot',
         stopped_at = (select min(r.at) from r where r.nas_id = s.nas_id and r.at >= s.last_update_at)
@@ -192,7 +191,7 @@ export async function closeSessions(
   await tx.execute(sql`
     update radius_sessions s
     set status = r.status, stopped_at = r.closed_at, terminate_cause = coalesce(r.cause, s.terminate_cause)
-    from jsonb_to_recordset(${json(payload)}) as r(nas_id uuid, session_id text, status text, cause text,
+    from ${jsonRows(payload)} as r(nas_id uuid, session_id text, status text, cause text,
       closed_at timestamptz)
     where s.tenant_id = ${ctx.tenantId} and s.site_id = ${ctx.siteId}
       and s.nas_id = r.nas_id and s.acct_session_id = r.session_id

@@ -120,7 +120,10 @@ describe("accounting", () => {
     });
     expect(rows[0]?.stoppedAt?.toISOString()).toBe(at(10));
     expect(await storedRequests(sessionId)).toHaveLength(3);
-    expect((await storedRequests(sessionId)).find((r) => r.statusType === "Stop")?.outputOctets).toBe(12 * GiB + 5);
+    const storedStop = (await storedRequests(sessionId)).find((r) => r.statusType === "Stop");
+    expect(storedStop?.outputOctets).toBe(12 * GiB + 5);
+    // The request is kept as the agent sent it, the first time.
+    expect(storedStop?.data).toEqual({ ...stop });
   });
 
   test("the same request twice in one batch is stored once", async () => {

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import type { IngestContext, JournalHandler } from "../sync/journal-ingest.ts";
 import type { AccountingRow } from "./accounting.models.ts";
 import { applyAccounting, closeSessions } from "./accounting-ingest.ts";
-import { inetOrNull, instantOrNull, int4, int4OrNull, macOrNull, uuidOrNull } from "./record-values.ts";
+import { inetOrNull, instantOrNull, int4, int4OrNull, jsonRows, macOrNull, uuidOrNull } from "./record-values.ts";
 import { type Activation, activateVouchers } from "./voucher-activation.ts";
 
 // The journal handlers of the `radius` and `enforcement` kinds (sync/journal-ingest.ts): each
@@ -160,7 +160,7 @@ export const enforcementJournal: JournalHandler = async (tx, ctx, records, log) 
       session_id, nas_id, attempts, error_cause, error_cause_name, detail, requested_at, completed_at)
     select ${ctx.tenantId}, ${ctx.siteId}, r.subscription_id, r.revision, r.reason, r.action, r.outcome,
       r.session_id, r.nas_id, r.attempts, r.error_cause, r.error_cause_name, r.detail, r.requested_at, r.completed_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(subscription_id uuid, revision bigint, reason text,
+    from ${jsonRows(rows)} as r(subscription_id uuid, revision bigint, reason text,
       action text, outcome text, session_id text, nas_id uuid, attempts integer, error_cause integer,
       error_cause_name text, detail text, requested_at timestamptz, completed_at timestamptz)`);
 };

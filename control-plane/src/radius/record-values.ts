@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { isUuid } from "../team/team.schemas.ts";
+import { sql } from "drizzle-orm";
 
 // The journal records' schemas (shared/src/sync/radius-records.ts) accept what the agent may
 // send; PostgreSQL is stricter about some of it (a uuid column, inet, macaddr, timestamps past
@@ -9,9 +9,11 @@ import { isUuid } from "../team/team.schemas.ts";
 
 const INT4_MAX = 2_147_483_647;
 
-/** A uuid in the form PostgreSQL prints it, or null. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A uuid in the form PostgreSQL prints it (lower case), or null. */
 export function uuidOrNull(value: string | null): string | null {
-  return value !== null && isUuid(value) ? value.toLowerCase() : null;
+  return value !== null && UUID.test(value) ? value.toLowerCase() : null;
 }
 
 /** An IPv4 or IPv6 address without a zone (inet refuses `fe80::1%eth0`), or null. */
@@ -39,3 +41,9 @@ export const int4 = (n: number): number => Math.min(n, INT4_MAX);
 
 /** A nullable int4 that does not fit is unknown rather than wrong. */
 export const int4OrNull = (n: number | null): number | null => (n === null || Math.abs(n) > INT4_MAX ? null : n);
+
+/**
+ * Rows sent as one JSON parameter, read with json_to_recordset: about twice as fast as the
+ * jsonb variant for a batch (jsonb is built first, then each field converted again).
+ */
+export const jsonRows = (value: unknown) => sql`json_to_recordset(${JSON.stringify(value)}::json)`;

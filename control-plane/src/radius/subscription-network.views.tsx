@@ -2,7 +2,7 @@ import { type Column, DataTable } from "@kilusi/web/components/data-table.tsx";
 import { type BadgeTone, StatusBadge } from "@kilusi/web/components/status-badge.tsx";
 import { formatDate, formatDateTime } from "@kilusi/web/format.ts";
 import { type Locale, type MessageKey, type Translate, translator } from "@kilusi/web/i18n/i18n.ts";
-import { ColumnChart, Legend } from "@kilusi/web/pages/reports/charts.tsx";
+import { ColumnChart, Legend, niceCeil } from "@kilusi/web/pages/reports/charts.tsx";
 import type { Child } from "hono/jsx";
 import {
   type EnforcementEvent,
@@ -154,6 +154,17 @@ function History(props: { ctx: Ctx; sessions: SubscriptionNetwork["sessions"] })
   return <DataTable id="sub-sessions" caption={t("radius.history.caption")} columns={columns} rows={rows} />;
 }
 
+/**
+ * The top of the scale: a round number of the binary unit the busiest day is counted in (50 GB,
+ * not the 46,6 GB a decimal round number reads as), so the axis labels stay short.
+ */
+function axisMax(usage: SubscriptionNetwork["usage"]): number | undefined {
+  const peak = Math.max(0, ...usage.flatMap((u) => [u.download, u.upload]));
+  if (peak === 0) return undefined;
+  const unit = 1024 ** Math.min(4, Math.floor(Math.log(peak) / Math.log(1024)));
+  return niceCeil(peak / unit) * unit;
+}
+
 function UsageChart(props: { ctx: Ctx; usage: SubscriptionNetwork["usage"] }) {
   const { t, locale } = props.ctx;
   const { usage } = props;
@@ -171,9 +182,9 @@ function UsageChart(props: { ctx: Ctx; usage: SubscriptionNetwork["usage"] }) {
     { name: t("radius.usage.download"), tone: "down" as const, values: usage.map((u) => u.download) },
     { name: t("radius.usage.upload"), tone: "up" as const, values: usage.map((u) => u.upload) },
   ];
-  // Every fifth day is labelled (and the last): thirty labels do not fit a phone's width.
+  // Every fifth day is labelled: thirty labels do not fit a phone's width.
   const categories = usage.map((u, i) => ({
-    label: (usage.length - 1 - i) % 5 === 0 ? String(Number(u.day.slice(8, 10))) : "",
+    label: i % 5 === 0 ? String(Number(u.day.slice(8, 10))) : "",
     full: formatDate(u.day, locale),
   }));
   return (
@@ -191,6 +202,7 @@ function UsageChart(props: { ctx: Ctx; usage: SubscriptionNetwork["usage"] }) {
         series={series}
         format={(v) => bytesText(v ?? 0, locale)}
         axis={(v) => bytesText(v, locale)}
+        max={axisMax(usage)}
         caption={<Legend items={series} />}
       />
       <p class="adm-muted" id="sub-usage-total">

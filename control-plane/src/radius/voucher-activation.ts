@@ -4,6 +4,7 @@ import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
 import { recordVoucherChanges } from "../sites/site-state-vouchers.ts";
 import type { IngestContext } from "../sync/journal-ingest.ts";
+import { jsonRows } from "./record-values.ts";
 
 export interface Activation {
   seq: number;
@@ -40,7 +41,7 @@ export async function activateVouchers(tx: Tx, ctx: IngestContext, activations: 
     await tx.execute(sql`
       update vouchers v
       set state = 'active', activated_at = r.activated_at, expires_at = r.expires_at, mac = r.mac
-      from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as r(seq bigint, voucher_id uuid,
+      from ${jsonRows(payload)} as r(seq bigint, voucher_id uuid,
              activated_at timestamptz, expires_at timestamptz, mac macaddr, nas_id text),
            voucher_batches b
       where v.tenant_id = ${ctx.tenantId} and v.id = r.voucher_id and v.state in ('new', 'sold')

@@ -50,8 +50,9 @@ export async function ingestJournal(
   const inserted = rowsOf<{ seq: string | number }>(
     await tx.execute(sql`
       insert into journal_records (tenant_id, agent_id, seq, site_id, kind, recorded_at, data)
-      select ${ctx.tenantId}, ${ctx.agentId}, r.seq, ${ctx.siteId}, r.kind, r.at, r.data
-      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(seq bigint, kind text, at timestamptz, data jsonb)
+      select ${ctx.tenantId}, ${ctx.agentId}, r.seq, ${ctx.siteId}, r.kind, r.at, r.data::jsonb
+      -- json, not jsonb: the batch is read once instead of built as jsonb and taken apart again.
+      from json_to_recordset(${JSON.stringify(records)}::json) as r(seq bigint, kind text, at timestamptz, data json)
       on conflict do nothing
       returning seq`),
   );
