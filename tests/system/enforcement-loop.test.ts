@@ -188,7 +188,6 @@ if (
       const restored = await newestOutcome(sub.id);
       expect(restored).toMatchObject({ action: "disconnect", outcome: "ack", sessionId: "sesi-2" });
       const latencyMs = (restored?.completedAt.getTime() ?? 0) - paidAt;
-      console.log(JSON.stringify({ paymentToDisconnectAckMs: latencyMs }));
       expect(latencyMs).toBeGreaterThan(0);
 
       const back = await login();

@@ -98,9 +98,7 @@ if (
           tries: 3,
           timeoutSeconds: 2,
         });
-        const t0 = Date.now();
         expect(await second.done).toBe(0);
-        console.log(JSON.stringify({ secondRunMs: Date.now() - t0 }));
         expect(second.answered.size).toBe(all.length);
 
         const stored = async () =>
@@ -117,7 +115,6 @@ if (
           60_000,
           "journal drained into PostgreSQL",
         );
-        console.log(JSON.stringify({ drainedMs: Date.now() - t0 }));
         // Exactly once: as many rows as requests, each request (session, counters) once.
         expect(await stored()).toEqual({ n: all.length, distinct: all.length });
         const journaled = rowsOf<{ n: number }>(
