@@ -1,7 +1,6 @@
 import type { IsolationPolicy, PlanState } from "@kilusi/shared/sync/site-state";
-import { RADIUS_DICTIONARY } from "../dictionary/dictionary.ts";
-import type { AttributeInput } from "../packet/encode.ts";
-import { encodeValue } from "../packet/values.ts";
+import { type AttributeInput, EncodedAttributes } from "../packet/encode.ts";
+import { RadiusEncodeError } from "../packet/values.ts";
 import { mikrotikRateLimit } from "./rate-limit.ts";
 
 /** What an isolated subscriber gets while the tenant has not sent its policy yet. */
@@ -62,25 +61,16 @@ export function secondsUntil(until: Date, now: Date): number {
 }
 
 /**
- * The first attribute the encoder would refuse (an unknown name, a value of the wrong type, a
- * string too long for one attribute), described; null when all fit. Entries come from the cloud
- * with free-text pool and profile names: a bad one must refuse the login here, with a reason,
- * not throw in the server's encoder.
+ * Reply attributes encoded once (EncodedAttributes), or why the encoder refuses them (an unknown
+ * name, a value of the wrong type, a string too long for one attribute). Entries come from the
+ * cloud with free-text pool and profile names: a bad one must refuse the login here, with a
+ * reason, not throw in the server's encoder.
  */
-export function unfitAttribute(attributes: readonly AttributeInput[]): string | null {
-  for (const input of attributes) {
-    if (!Array.isArray(input)) continue;
-    const [name, value] = input as readonly [string, unknown];
-    const def = RADIUS_DICTIONARY.byName(name);
-    if (!def) return `${name} is not in the dictionary`;
-    let bytes: Buffer;
-    try {
-      bytes = encodeValue(def, value);
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    }
-    const room = def.vendor === 0 ? 253 : 247;
-    if (bytes.length > room) return `${name} has ${bytes.length} octets, at most ${room} fit`;
+export function encodedReply(attributes: readonly AttributeInput[]): EncodedAttributes | string {
+  try {
+    return EncodedAttributes.of(attributes);
+  } catch (error) {
+    if (!(error instanceof RadiusEncodeError)) throw error;
+    return error.message;
   }
-  return null;
 }

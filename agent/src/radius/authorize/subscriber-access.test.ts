@@ -101,9 +101,9 @@ describe("an active subscriber", () => {
       ["Framed-IP-Address", "10.9.8.7"],
       ["Mikrotik-Rate-Limit", "2048k/10240k 4096k/20480k 2048k/10240k 8/8"],
       ["Mikrotik-Group", "home"],
-      ["Session-Timeout", 91],
       ["Acct-Interim-Interval", 120],
       ["Class", "k1:s:sub-1"],
+      ["Session-Timeout", 91],
     ]);
   });
 

@@ -48,9 +48,9 @@ describe("a voucher's first login", () => {
       ["Mikrotik-Rate-Limit", "1024k/5120k"],
       ["Framed-Pool", "hs-pool"],
       ["Mikrotik-Group", "home"],
-      ["Session-Timeout", 3600],
       ["Acct-Interim-Interval", 300],
       ["Class", `k1:v:${CODE}`],
+      ["Session-Timeout", 3600],
     ]);
     const [record, ...more] = activations();
     expect(more).toEqual([]);

@@ -1,12 +1,13 @@
 import type { VoucherActivatedRecord } from "@kilusi/shared/sync/radius-records";
-import { parseStateEntry, type VoucherState } from "@kilusi/shared/sync/site-state";
+import type { VoucherState } from "@kilusi/shared/sync/site-state";
 import { JournalFullError } from "../../store/journal.ts";
-import type { AttributeInput } from "../packet/encode.ts";
+import type { AttributeInput, EncodedAttributes } from "../packet/encode.ts";
 import type { AccessAttempt, AuthorizerOptions, Outcome, RejectReason } from "./access-decision.ts";
 import { reject } from "./access-decision.ts";
 import { sameStation } from "./calling-station.ts";
 import { checkPassword, type PasswordCheck } from "./check-password.ts";
-import { classOf, interimAttribute, planAttributes, secondsUntil, unfitAttribute } from "./reply-attributes.ts";
+import { EntryMemo, parsedEntry } from "./entry-memo.ts";
+import { classOf, encodedReply, interimAttribute, planAttributes, secondsUntil } from "./reply-attributes.ts";
 import { sessionInTheWay } from "./simultaneous-use.ts";
 import type { VoucherUse, VoucherUses } from "./voucher-uses.ts";
 
@@ -38,7 +39,7 @@ export class VoucherAccess {
 
   async authorize(a: AccessAttempt, entry: { key: string; data: Record<string, unknown> }): Promise<Outcome> {
     const code = entry.key;
-    const parsed = parseStateEntry("voucher", entry.data);
+    const parsed = parsedEntry("voucher", entry.data);
     if (!parsed.ok) {
       // The key is the code, which is the password: the log names the entry by its kind only.
       this.o.logger.warn({ kind: "voucher", detail: parsed.detail }, "bad desired-state entry");
@@ -55,11 +56,15 @@ export class VoucherAccess {
     if (!password.ok) return refuse(password.reason, password.attributes);
 
     // A reply the encoder would refuse must refuse the login before it uses up the voucher.
-    const planned = planAttributes(v.plan, { pool: true });
-    const trailer = [interimAttribute(v.plan, this.o.interimSeconds), classOf("v", code)];
-    const unfit = unfitAttribute([...planned, ...trailer]);
-    if (unfit) {
-      this.o.logger.warn({ kind: "voucher", voucherId: v.id, detail: unfit }, "bad desired-state entry");
+    const reply = encodedReplies.get(entry.data, () =>
+      encodedReply([
+        ...planAttributes(v.plan, { pool: true }),
+        interimAttribute(v.plan, this.o.interimSeconds),
+        classOf("v", code),
+      ]),
+    );
+    if (typeof reply === "string") {
+      this.o.logger.warn({ kind: "voucher", voucherId: v.id, detail: reply }, "bad desired-state entry");
       return refuse("bad_entry");
     }
 
@@ -75,7 +80,7 @@ export class VoucherAccess {
       if (after) return refuse(after);
     }
     const expiresAt = expiryOf(v, use) as Date;
-    const attributes: AttributeInput[] = [...planned, ["Session-Timeout", secondsUntil(expiresAt, a.now)], ...trailer];
+    const attributes: AttributeInput[] = [reply, ["Session-Timeout", secondsUntil(expiresAt, a.now)]];
     return {
       decision: { accept: true, attributes, subscriptionId: null, voucherCode: code, policy: "voucher" },
       subject,
@@ -140,6 +145,9 @@ export class VoucherAccess {
     return { ok: true };
   }
 }
+
+/** A voucher's Accept attributes but Session-Timeout (which counts down), encoded once per entry. */
+const encodedReplies = new EntryMemo<EncodedAttributes | string>();
 
 /** When its validity started: the earlier of the cloud's activation and this site's; null: never used. */
 function activationOf(v: VoucherState, use: VoucherUse | null): Date | null {

@@ -36,6 +36,21 @@ export function messageAuthenticator(
     .digest();
 }
 
+/**
+ * Signs a packet we are building, in place: its Message-Authenticator value (at `maValueOffset`,
+ * still zeros) becomes the HMAC over the packet with `authenticator` in the authenticator field.
+ */
+export function signInPlace(packet: Buffer, maValueOffset: number, authenticator: Buffer, secret: Buffer): void {
+  authenticator.copy(packet, 4, 0, AUTHENTICATOR_LENGTH);
+  createHmac("md5", secret).update(packet).digest().copy(packet, maValueOffset);
+}
+
+/** Fills in the authenticator field of a packet we are building: MD5(packet with `authenticator` there, secret). */
+export function digestInPlace(packet: Buffer, authenticator: Buffer, secret: Buffer): void {
+  authenticator.copy(packet, 4, 0, AUTHENTICATOR_LENGTH);
+  createHash("md5").update(packet).update(secret).digest().copy(packet, 4);
+}
+
 export function packetDigest(packet: Buffer, authenticator: Buffer, secret: Buffer): Buffer {
   return createHash("md5").update(withAuthenticator(packet, authenticator)).update(secret).digest();
 }

@@ -9,9 +9,9 @@ import { randomBytes } from "node:crypto";
 import { type AttributeDef, type Dictionary, RADIUS_DICTIONARY } from "../dictionary/dictionary.ts";
 import {
   AUTHENTICATOR_LENGTH,
+  digestInPlace,
   HEADER_LENGTH,
-  messageAuthenticator,
-  packetDigest,
+  signInPlace,
   ZERO_AUTHENTICATOR,
 } from "./authenticators.ts";
 import {
@@ -29,11 +29,26 @@ import { type AttributeValue, encodeValue, RadiusEncodeError } from "./values.ts
  * `[name, value]`, where an integer attribute with named values also takes the name
  * (`["Service-Type", "Framed-User"]`); or raw octets for an attribute the dictionary lacks.
  */
-export type AttributeInput = readonly [name: string, value: AttributeValue] | RawAttribute;
+export type AttributeInput = readonly [name: string, value: AttributeValue] | RawAttribute | EncodedAttributes;
 export interface RawAttribute {
   code: number;
   vendor?: number;
   value: Buffer;
+}
+
+/**
+ * Attributes encoded once, with every check an encoder makes, and then copied into replies as
+ * they are: what a subscriber's plan gives does not change between its logins.
+ */
+export class EncodedAttributes {
+  private constructor(readonly bytes: Buffer) {}
+
+  /** Throws RadiusEncodeError for what encodeResponse would refuse. */
+  static of(inputs: readonly AttributeInput[], dictionary: Dictionary = RADIUS_DICTIONARY): EncodedAttributes {
+    const parts: Buffer[] = [];
+    encodeAttributes(inputs, dictionary, { allowProxyState: false }, parts);
+    return new EncodedAttributes(Buffer.concat(parts));
+  }
 }
 
 export type RequestCode =
@@ -77,26 +92,29 @@ export interface ResponseSpec {
 }
 
 const MA_CODE = 80;
+/** Our packets put Message-Authenticator first: its value starts right after the header and its own two octets. */
+const MA_VALUE_AT = HEADER_LENGTH + 2;
 const PROXY_STATE = 33;
 const VENDOR_SPECIFIC = 26;
 
 export function encodeRequest(spec: RequestSpec, dictionary: Dictionary = RADIUS_DICTIONARY): Buffer {
   const withMa = spec.code === PacketCode.StatusServer || spec.messageAuthenticator !== false;
-  const body = encodeAttributes(spec.attributes, dictionary, { allowProxyState: true });
+  const body: Buffer[] = [];
+  encodeAttributes(spec.attributes, dictionary, { allowProxyState: true }, body);
   const packet = layout(spec.code, spec.identifier, withMa, body);
   if (RANDOM_AUTHENTICATOR.has(spec.code)) {
     const authenticator = spec.authenticator ?? randomBytes(AUTHENTICATOR_LENGTH);
     if (authenticator.length !== AUTHENTICATOR_LENGTH) {
       throw new RadiusEncodeError("bad-value", "a Request Authenticator is 16 octets");
     }
-    authenticator.copy(packet, 4);
-    if (withMa) sign(packet, authenticator, spec.secret);
+    if (withMa) signInPlace(packet, MA_VALUE_AT, authenticator, spec.secret);
+    else authenticator.copy(packet, 4);
   } else if (DIGEST_AUTHENTICATOR.has(spec.code)) {
     if (spec.authenticator) {
       throw new RadiusEncodeError("bad-value", `${codeName(spec.code)}'s authenticator is computed, not given`);
     }
-    if (withMa) sign(packet, ZERO_AUTHENTICATOR, spec.secret);
-    packetDigest(packet, ZERO_AUTHENTICATOR, spec.secret).copy(packet, 4);
+    if (withMa) signInPlace(packet, MA_VALUE_AT, ZERO_AUTHENTICATOR, spec.secret);
+    digestInPlace(packet, ZERO_AUTHENTICATOR, spec.secret);
   } else {
     throw new RadiusEncodeError("bad-value", `${codeName(spec.code)} is not a request`);
   }
@@ -110,23 +128,24 @@ export function encodeResponse(spec: ResponseSpec, dictionary: Dictionary = RADI
   }
   const mandatory = ACCESS_RESPONSE.has(spec.code) || request.code === PacketCode.StatusServer;
   const withMa = mandatory || spec.messageAuthenticator === true;
-  const proxyStates = request.attributes.filter((a) => a.vendor === 0 && a.code === PROXY_STATE);
-  const body = Buffer.concat([
-    encodeAttributes(spec.attributes, dictionary, { allowProxyState: false }),
-    ...proxyStates.map((a) => Buffer.concat([Buffer.from([PROXY_STATE, a.raw.length + 2]), a.raw])),
-  ]);
+  const body: Buffer[] = [];
+  encodeAttributes(spec.attributes, dictionary, { allowProxyState: false }, body);
+  for (const a of request.attributes) {
+    if (a.vendor === 0 && a.code === PROXY_STATE) body.push(Buffer.from([PROXY_STATE, a.raw.length + 2]), a.raw);
+  }
   const packet = layout(spec.code, request.identifier, withMa, body);
-  if (withMa) sign(packet, request.authenticator, spec.secret);
-  packetDigest(packet, request.authenticator, spec.secret).copy(packet, 4);
+  if (withMa) signInPlace(packet, MA_VALUE_AT, request.authenticator, spec.secret);
+  digestInPlace(packet, request.authenticator, spec.secret);
   return packet;
 }
 
 /** Header, then a zeroed Message-Authenticator when wanted, then the attributes. */
-function layout(code: number, identifier: number, withMa: boolean, body: Buffer): Buffer {
+function layout(code: number, identifier: number, withMa: boolean, body: readonly Buffer[]): Buffer {
   if (!Number.isInteger(identifier) || identifier < 0 || identifier > 255) {
     throw new RadiusEncodeError("bad-value", `identifier ${identifier} is not an octet`);
   }
-  const length = HEADER_LENGTH + (withMa ? 18 : 0) + body.length;
+  let length = HEADER_LENGTH + (withMa ? 18 : 0);
+  for (const part of body) length += part.length;
   if (length > MAX_PACKET) throw new RadiusEncodeError("too-long", `packet of ${length} octets > ${MAX_PACKET}`);
   const packet = Buffer.alloc(length);
   packet[0] = code;
@@ -138,22 +157,25 @@ function layout(code: number, identifier: number, withMa: boolean, body: Buffer)
     packet[at + 1] = 18;
     at += 18;
   }
-  body.copy(packet, at);
+  for (const part of body) {
+    packet.set(part, at);
+    at += part.length;
+  }
   return packet;
 }
 
-function sign(packet: Buffer, authenticator: Buffer, secret: Buffer): void {
-  const valueAt = HEADER_LENGTH + 2;
-  messageAuthenticator(packet, valueAt, authenticator, secret).copy(packet, valueAt);
-}
-
+/** Appends each input's wire form (type, length, value; a VSA with its vendor header) to `parts`. */
 function encodeAttributes(
   inputs: readonly AttributeInput[],
   dictionary: Dictionary,
   { allowProxyState }: { allowProxyState: boolean },
-): Buffer {
-  const parts: Buffer[] = [];
+  parts: Buffer[],
+): void {
   for (const input of inputs) {
+    if (input instanceof EncodedAttributes) {
+      parts.push(input.bytes);
+      continue;
+    }
     const { vendor, code, value, name } = resolve(input, dictionary);
     if (vendor === 0 && code === MA_CODE) {
       throw new RadiusEncodeError("managed-attribute", "Message-Authenticator is added by the encoder");
@@ -177,10 +199,9 @@ function encodeAttributes(
       parts.push(head, value);
     }
   }
-  return Buffer.concat(parts);
 }
 
-function resolve(input: AttributeInput, dictionary: Dictionary) {
+function resolve(input: RawAttribute | readonly [name: string, value: AttributeValue], dictionary: Dictionary) {
   if (!Array.isArray(input)) {
     const raw = input as RawAttribute;
     const vendor = raw.vendor ?? 0;

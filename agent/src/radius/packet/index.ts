@@ -15,6 +15,7 @@ export { codeName, PacketCode } from "./codes.ts";
 export { decodePacket } from "./decode.ts";
 export {
   type AttributeInput,
+  EncodedAttributes,
   encodeRequest,
   encodeResponse,
   type RequestCode,

@@ -75,11 +75,13 @@ export async function startTestSite(
     radius?: Partial<AgentConfig["radius"]>;
     journalMaxBytes?: number;
     sweepIntervalMs?: number;
+    /** What the captured logs keep (benchmarks: "warn", as the agent runs in production). */
+    logLevel?: Parameters<typeof captureLogs>[0];
   } = {},
 ): Promise<TestSite> {
   const db = openStoreDatabase(tempDataDir());
   const store = new DesiredStateStore(db);
-  const logs = captureLogs("debug");
+  const logs = captureLogs(opts.logLevel ?? "debug");
   const journal = new Journal(db, {
     maxBytes: opts.journalMaxBytes ?? 64 * 1024 * 1024,
     groupCommitMs: 5,
