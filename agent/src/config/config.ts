@@ -82,8 +82,8 @@ export const CONFIG_KEYS = {
   },
   "journal.group_commit_ms": {
     schema: number(0, 1000, { unit: "milliseconds" }),
-    default: 10,
-    doc: "Appends arriving within this time are committed in one transaction (one fsync).",
+    default: 0,
+    doc: "Appends arriving within this time are committed in one transaction (one fsync); 0: those of one event-loop turn, committed at its end.",
   },
   "mqtt.url": {
     schema: mqttUrl,

@@ -39,7 +39,11 @@ interface Pending {
 
 export interface JournalOptions {
   maxBytes: number;
-  /** Appends within this many ms share one transaction (one fsync). */
+  /**
+   * Appends within this many ms share one transaction (one fsync). 0: the appends of one
+   * event-loop turn share one, committed at its end, so a group is whatever arrived while the
+   * previous commit held the loop: large under load and on a slow disk, one record when idle.
+   */
   groupCommitMs: number;
   /** A group this large commits at once, without waiting for the delay. */
   maxGroup?: number;
@@ -55,7 +59,7 @@ export class Journal {
   private backlog = 0;
   private pending: Pending[] = [];
   private pendingBytes = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
   private closed = false;
   private closedStatus: JournalStatus | undefined;
   private fullLogged = false;
@@ -115,12 +119,13 @@ export class Journal {
       this.pending.push({ kind, at: new Date().toISOString(), data: text, bytes, resolve, reject });
       this.pendingBytes += bytes;
       if (this.pending.length >= (this.opts.maxGroup ?? 500)) this.flush();
+      else if (this.opts.groupCommitMs === 0) this.timer ??= setImmediate(() => this.flush());
       else this.timer ??= setTimeout(() => this.flush(), this.opts.groupCommitMs);
     });
   }
 
   private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer();
     this.timer = undefined;
     const group = this.pending;
     if (group.length === 0) return;
@@ -144,6 +149,12 @@ export class Journal {
     for (const [i, p] of group.entries()) p.resolve(seqs[i] as number);
     this.checkLevels();
     for (const listener of this.listeners) listener();
+  }
+
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    if (this.opts.groupCommitMs === 0) clearImmediate(this.timer as ReturnType<typeof setImmediate>);
+    else clearTimeout(this.timer as ReturnType<typeof setTimeout>);
   }
 
   private checkLevels(): void {
