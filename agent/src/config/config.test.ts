@@ -19,7 +19,7 @@ describe("agent config", () => {
       logLevel: "info",
       heartbeatSeconds: 30,
       sync: { timeoutSeconds: 15 },
-      journal: { maxBytes: 256 * 1024 * 1024, window: 4, batchRecords: 500, ackTimeoutSeconds: 10, groupCommitMs: 10 },
+      journal: { maxBytes: 256 * 1024 * 1024, window: 4, batchRecords: 500, ackTimeoutSeconds: 10, groupCommitMs: 0 },
       mqtt: {
         url: undefined,
         keepaliveSeconds: 30,

@@ -40,6 +40,21 @@ describe("journal", () => {
     db.close();
   });
 
+  test("groupCommitMs 0: the appends of one event-loop turn share a commit, the next turn's get their own", async () => {
+    const logs = captureLogs();
+    const db = openStoreDatabase(tempDataDir());
+    const journal = new Journal(db, { maxBytes: 1 << 30, groupCommitMs: 0, logger: logs.logger });
+    const first = Array.from({ length: 50 }, (_, i) => journal.append("test.load", { i }));
+    expect(journal.commits).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = journal.append("test.load", { i: 50 });
+    expect(await Promise.all(first)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(journal.commits).toBe(1);
+    expect(await second).toBe(51);
+    expect(journal.commits).toBe(2);
+    db.close();
+  });
+
   test("a record resolved before the process is killed is in the store afterwards", async () => {
     const dataDir = tempDataDir();
     const script = `
