@@ -22,7 +22,8 @@
 // Knobs: BENCH_ROUNDS (3), BENCH_AUTH_REPEAT (200 × 100 users), BENCH_ACCT_SESSIONS (67 × 100 × 3),
 // BENCH_WARMUP_REPEAT (30 × 100 users; accounting: a third as many sessions, 3 requests each),
 // BENCH_ACCT_CHUNK (2,100 accounting requests per radclient run: radclient's cost grows with its file),
-// BENCH_METHODS=PAP,Accounting (a subset), BENCH_AGENT_CPU_PROF=1 (the agent under
+// BENCH_METHODS=PAP,Accounting (a subset), BENCH_AGENT_BINARY=1 (the compiled agent, as shipped,
+// instead of `bun agent/src/cli.ts`), BENCH_AGENT_CPU_PROF=1 (the agent under
 // `bun --cpu-prof --cpu-prof-md`; the profile's directory is printed and kept).
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -55,6 +56,8 @@ const ACCT_CHUNK = Number(process.env.BENCH_ACCT_CHUNK ?? 2_100);
 const USER_COUNT = 100;
 const DEADLINE_MS = 5 * 60_000;
 const CPU_PROF = process.env.BENCH_AGENT_CPU_PROF === "1";
+/** The agent as shipped: the compiled linux-x64 executable (deploy/agent/build.ts) instead of the sources. */
+const AGENT_BINARY = process.env.BENCH_AGENT_BINARY === "1";
 /** A subset to run, e.g. BENCH_METHODS=PAP,Accounting (for profiling one path). */
 const METHODS = new Set((process.env.BENCH_METHODS ?? "PAP,CHAP,MS-CHAPv2,Accounting").split(","));
 /** Outside the work dir, which is removed at the end. */
@@ -271,7 +274,10 @@ async function startBenchAgent(): Promise<BenchAgent> {
     KILUSI_AGENT_MQTT_RECONNECT_MAX_SECONDS: "60",
   };
   const profile = CPU_PROF ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`] : [];
-  const proc = Bun.spawn([process.execPath, ...profile, join(repoRoot, "agent/src/cli.ts"), "run"], {
+  const command = AGENT_BINARY
+    ? [await agentBinary(), "run"]
+    : [process.execPath, ...profile, join(repoRoot, "agent/src/cli.ts"), "run"];
+  const proc = Bun.spawn(command, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdin: "ignore",
@@ -308,6 +314,12 @@ async function startBenchAgent(): Promise<BenchAgent> {
     throw new Error(`${error}\nagent output:\n${out}`);
   }
   return agent;
+}
+
+async function agentBinary(): Promise<string> {
+  const { binaryName, buildTarget } = await import("../../deploy/agent/build.ts");
+  await buildTarget("x64", work);
+  return join(work, binaryName("x64"));
 }
 
 const agent = await startBenchAgent();

@@ -27,6 +27,20 @@ const base: AttributeInput[] = [
 ];
 
 describe("accountingUniqueId", () => {
+  test("is pinned: the cloud's unique key must not change between agent versions", () => {
+    const packet = request([
+      ["User-Name", "alice"],
+      ["Acct-Status-Type", "Start"],
+      ["Acct-Delay-Time", 3],
+      ["Acct-Session-Id", "abc"],
+      ["Mikrotik-Rate-Limit", "1M/1M"],
+      ["Proxy-State", Buffer.from("xy")],
+    ]);
+    expect(accountingUniqueId("nas-1", packet.attributes)).toBe(
+      "b9af46b8428f95e1c4ea96c5a8d133fe4a8710d11f3a5d349e9e0b65c9a8b4ef",
+    );
+  });
+
   test("the same request with another Acct-Delay-Time, Proxy-State or Identifier has the same id", () => {
     const id = accountingUniqueId("nas-1", request(base).attributes);
     expect(id).toMatch(/^[0-9a-f]{64}$/);

@@ -98,13 +98,19 @@ function define(spec: AttributeSpec, vendor: number, where: string): AttributeDe
 /** Builds and checks a dictionary; throws a DictionaryError naming the first bad entry. */
 export function createDictionary(standard: readonly AttributeSpec[], vendors: readonly VendorSpec[]): Dictionary {
   const byName = new Map<string, AttributeDef>();
-  const byCode = new Map<string, AttributeDef>();
+  // vendor · 256 + code: a vendor id has 24 bits, so the key is exact (and no string is built per lookup).
+  const byCode = new Map<number, AttributeDef>();
+  const codeKey = (vendor: number, code: number) => vendor * 256 + code;
   const vendorIds = new Map<number, { name: string; id: number }>();
   const add = (def: AttributeDef, where: string) => {
     if (byName.has(def.name)) throw new DictionaryError(`RADIUS dictionary ${where}: ${def.name} defined twice`);
-    const key = `${def.vendor}:${def.code}`;
+    const key = codeKey(def.vendor, def.code);
     const clash = byCode.get(key);
-    if (clash) throw new DictionaryError(`RADIUS dictionary ${where}: ${def.name} and ${clash.name} share ${key}`);
+    if (clash) {
+      throw new DictionaryError(
+        `RADIUS dictionary ${where}: ${def.name} and ${clash.name} share ${def.vendor}:${def.code}`,
+      );
+    }
     byName.set(def.name, def);
     byCode.set(key, def);
   };
@@ -126,7 +132,8 @@ export function createDictionary(standard: readonly AttributeSpec[], vendors: re
   const all = [...byName.values()];
   return {
     byName: (name) => byName.get(name),
-    byCode: (vendor, code) => byCode.get(`${vendor}:${code}`),
+    byCode: (vendor, code) =>
+      Number.isInteger(code) && code >= 0 && code < 256 ? byCode.get(codeKey(vendor, code)) : undefined,
     vendor: (id) => vendorIds.get(id),
     all: () => all,
   };

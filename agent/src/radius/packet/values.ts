@@ -37,7 +37,7 @@ export function decodeValue(def: AttributeDef, bytes: Buffer): Decoded {
     case "date":
       return { ok: true, value: new Date(bytes.readUInt32BE(0) * 1000) };
     case "ipaddr":
-      return { ok: true, value: [...bytes].join(".") };
+      return { ok: true, value: `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}` };
     case "ipv6addr":
       return { ok: true, value: formatIPv6(bytes) };
     case "ipv6prefix":
