@@ -14,13 +14,13 @@
 // here (credentials as enrollment leaves them, the NAS and 100 subscribers as a sync applies
 // them), broker unreachable. Both quiet: FreeRADIUS logs no request, the agent runs at warn.
 // Rounds alternate between the servers; the median of ROUNDS is reported. Each method starts with
-// an unmeasured warm-up of each server (3,000 requests): the agent's code is compiled by the JIT
+// an unmeasured warm-up of each server (10,000 requests): the agent's code is compiled by the JIT
 // as it runs, FreeRADIUS's ahead of time, and a long-running agent is always past that point.
 // Targets (issue 6): auth/s ≥ 1.0× FreeRADIUS per method, accounting/s ≥ 1.5×, agent RSS < 100 MB.
 // Besides req/s it prints each server's CPU time per request and how busy radclient was (near
 // 100 %: the client, not the server, set the pace). The process exits 1 when a target is missed.
 // Knobs: BENCH_ROUNDS (3), BENCH_AUTH_REPEAT (200 × 100 users), BENCH_ACCT_SESSIONS (67 × 100 × 3),
-// BENCH_WARMUP_REPEAT (30 × 100 users; accounting: a third as many sessions, 3 requests each),
+// BENCH_WARMUP_REPEAT (100 × 100 users; accounting: a third as many sessions, 3 requests each),
 // BENCH_ACCT_CHUNK (2,100 accounting requests per radclient run: radclient's cost grows with its file),
 // BENCH_METHODS=PAP,Accounting (a subset), BENCH_AGENT_BINARY=1 (the compiled agent, as shipped,
 // instead of `bun agent/src/cli.ts`), BENCH_AGENT_CPU_PROF=1 (the agent under
@@ -47,7 +47,7 @@ const AUTH_REPEAT = Number(process.env.BENCH_AUTH_REPEAT ?? 200);
 /** Accounting: sessions per user per round, 3 requests each (all distinct, so -c 1). */
 const ACCT_SESSIONS = Number(process.env.BENCH_ACCT_SESSIONS ?? 67);
 /** Before a method's rounds, each server gets this many × 100 requests unmeasured: the JIT warms up (FreeRADIUS is compiled). */
-const WARMUP_REPEAT = Number(process.env.BENCH_WARMUP_REPEAT ?? 30);
+const WARMUP_REPEAT = Number(process.env.BENCH_WARMUP_REPEAT ?? 100);
 /** The accounting warm-up: sessions per user, 3 requests each. */
 const WARMUP_SESSIONS = Math.max(1, Math.round(WARMUP_REPEAT / 3));
 const PARALLEL = 100;

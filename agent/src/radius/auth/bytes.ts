@@ -43,19 +43,19 @@ export function xor(a: Uint8Array, b: Uint8Array): Buffer {
  */
 export function desEncrypt(clear: Uint8Array, key7: Uint8Array): Buffer {
   const key = Buffer.alloc(8);
-  let bits = 0n;
-  for (let i = 0; i < 7; i++) bits = (bits << 8n) | BigInt(key7[i] ?? 0);
+  // Bit 7·i of the 56 starts key byte i: (the rest of key7[i - 1]) then (the top of key7[i]).
   for (let i = 0; i < 8; i++) {
-    const seven = Number((bits >> BigInt(49 - 7 * i)) & 0x7fn);
-    let byte = seven << 1;
+    const high = i === 0 ? 0 : ((key7[i - 1] ?? 0) << (8 - i)) & 0xff;
+    const low = i === 7 ? 0 : (key7[i] ?? 0) >> i;
+    const seven = (high | low) >> 1;
     let ones = 0;
     for (let b = seven; b; b >>= 1) ones += b & 1;
-    if (ones % 2 === 0) byte |= 1;
-    key[i] = byte;
+    key[i] = (seven << 1) | (ones % 2 === 0 ? 1 : 0);
   }
   const cipher = createCipheriv("des-ecb", key, null);
   cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(clear.subarray(0, 8)), cipher.final()]);
+  // ECB without padding: update gives the block back whole, so no final() is needed.
+  return cipher.update(clear.subarray(0, 8));
 }
 
 export function hexUpper(data: Uint8Array): string {

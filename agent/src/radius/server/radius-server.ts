@@ -131,8 +131,6 @@ export class RadiusServer {
 
   private auth: UdpSocket | null = null;
   private acct: UdpSocket | null = null;
-  /** Replies of this event-loop turn per socket, as sendMany takes them: bytes, port, address. */
-  private readonly outboxes = new Map<UdpSocket, (Buffer | number | string)[]>();
 
   private constructor(private readonly o: RadiusServerOptions) {
     this.now = o.now ?? Date.now;
@@ -197,37 +195,17 @@ export class RadiusServer {
     this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
   }
 
-  /**
-   * Replies wait for the end of this event-loop turn and leave together (one sendmmsg per
-   * socket): a burst from the NAS's retransmit queue or a busy BRAS costs one system call.
-   */
   private send(socket: UdpSocket, reply: Buffer, to: Source): void {
     if (this.closed) return;
-    const outbox = this.outboxes.get(socket);
-    if (outbox) {
-      outbox.push(reply, to.port, to.address);
-      return;
+    let sent = false;
+    let why = "the socket's send buffer is full";
+    try {
+      sent = socket.send(reply, to.port, to.address);
+    } catch (error) {
+      why = String(error);
     }
-    this.outboxes.set(socket, [reply, to.port, to.address]);
-    if (this.outboxes.size === 1) setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    for (const [socket, outbox] of this.outboxes) {
-      if (this.closed) break;
-      let sent = 0;
-      let why = "the socket's send buffer is full";
-      try {
-        sent = socket.sendMany(outbox);
-      } catch (error) {
-        why = String(error);
-      }
-      // Unsent, the NAS retransmits and the duplicate cache answers the copy.
-      if (sent * 3 < outbox.length && this.throttle.allow("send")) {
-        this.o.logger.warn({ replies: outbox.length / 3, sent, err: why }, "RADIUS replies not sent");
-      }
-    }
-    this.outboxes.clear();
+    // Unsent, the NAS retransmits and the duplicate cache answers the copy.
+    if (!sent && this.throttle.allow("send")) this.o.logger.warn({ to: to.address, err: why }, "RADIUS reply not sent");
   }
 
   private receive(port: Port, socket: UdpSocket, datagram: Buffer, from: Source): void {
