@@ -65,6 +65,8 @@ export class Journal {
   private fullLogged = false;
   private readonly crossed = new Map<number, boolean>();
   private readonly listeners = new Set<() => void>();
+  /** Kinds already checked against the schema: a handful, appended thousands of times a second. */
+  private readonly validKinds = new Set<string>();
   /** Transactions that committed appends (group commit is observable in tests). */
   commits = 0;
 
@@ -98,8 +100,12 @@ export class Journal {
   /** Resolves with the record's seq once the transaction holding it has committed. */
   append(kind: string, data: Record<string, unknown>): Promise<number> {
     if (this.closed) return Promise.reject(new JournalClosedError());
-    if (!kindSchema.safeParse(kind).success)
-      return Promise.reject(new TypeError(`journal: bad kind ${JSON.stringify(kind)}`));
+    if (!this.validKinds.has(kind)) {
+      if (!kindSchema.safeParse(kind).success) {
+        return Promise.reject(new TypeError(`journal: bad kind ${JSON.stringify(kind)}`));
+      }
+      this.validKinds.add(kind);
+    }
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
       return Promise.reject(new TypeError("journal: data must be an object"));
     }

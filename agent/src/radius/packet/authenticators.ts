@@ -10,7 +10,8 @@
  *   Accounting / CoA / Disconnect requests (RFC 2866 §3, RFC 5176 §2.3) with zeros. It is computed
  *   after the MA is in place.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { hmacMd5, md5 } from "../auth/bytes.ts";
 
 export const HEADER_LENGTH = 20;
 export const AUTHENTICATOR_LENGTH = 16;
@@ -31,9 +32,7 @@ export function messageAuthenticator(
   authenticator: Buffer,
   secret: Buffer,
 ): Buffer {
-  return createHmac("md5", secret)
-    .update(withAuthenticator(packet, authenticator, maValueOffset))
-    .digest();
+  return hmacMd5(secret, withAuthenticator(packet, authenticator, maValueOffset));
 }
 
 /**
@@ -42,17 +41,17 @@ export function messageAuthenticator(
  */
 export function signInPlace(packet: Buffer, maValueOffset: number, authenticator: Buffer, secret: Buffer): void {
   authenticator.copy(packet, 4, 0, AUTHENTICATOR_LENGTH);
-  createHmac("md5", secret).update(packet).digest().copy(packet, maValueOffset);
+  hmacMd5(secret, packet).copy(packet, maValueOffset);
 }
 
 /** Fills in the authenticator field of a packet we are building: MD5(packet with `authenticator` there, secret). */
 export function digestInPlace(packet: Buffer, authenticator: Buffer, secret: Buffer): void {
   authenticator.copy(packet, 4, 0, AUTHENTICATOR_LENGTH);
-  createHash("md5").update(packet).update(secret).digest().copy(packet, 4);
+  md5(packet, secret).copy(packet, 4);
 }
 
 export function packetDigest(packet: Buffer, authenticator: Buffer, secret: Buffer): Buffer {
-  return createHash("md5").update(withAuthenticator(packet, authenticator)).update(secret).digest();
+  return md5(withAuthenticator(packet, authenticator), secret);
 }
 
 /** Constant-time comparison; unequal lengths are simply unequal. */

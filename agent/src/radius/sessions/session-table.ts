@@ -188,6 +188,12 @@ export class SessionTable {
 
   private index(session: LocalSession): void {
     const key = keyOf(session.nasId, session.sessionId);
+    const old = this.byKey.get(key);
+    if (old && old.userName === session.userName && old.subscriptionId === session.subscriptionId) {
+      // An interim of a known session: the by-user and by-subscription sets already hold it.
+      this.byKey.set(key, session);
+      return;
+    }
     this.unindex(key);
     this.byKey.set(key, session);
     if (session.userName !== null) setOf(this.byUser, session.userName).add(key);
