@@ -3,7 +3,7 @@
  * it is read: header and length field, each attribute's length, each Vendor-Specific's layout and
  * each known attribute's value size. Any fault gives a RadiusDecodeError and no packet at all.
  */
-import { type Dictionary, RADIUS_DICTIONARY } from "../dictionary/dictionary.ts";
+import { type AttributeDef, type Dictionary, RADIUS_DICTIONARY } from "../dictionary/dictionary.ts";
 import { isKnownCode } from "./codes.ts";
 import {
   type DecodeErrorCode,
@@ -13,7 +13,7 @@ import {
   type RadiusAttribute,
   type RadiusPacket,
 } from "./packet.ts";
-import { decodeValue } from "./values.ts";
+import { type AttributeValue, valueOf, valueProblem } from "./values.ts";
 
 const VENDOR_SPECIFIC = 26;
 
@@ -75,11 +75,33 @@ function decodeAttribute(
   const def = dictionary.byCode(vendor, code);
   if (!def) {
     const name = vendor ? `Attr-26.${vendor}.${code}` : `Attr-${code}`;
-    return { name, vendor, code, value: raw, raw, offset };
+    return new DecodedAttribute(name, vendor, code, raw, offset, undefined);
   }
-  const decoded = decodeValue(def, raw);
-  if (!decoded.ok) throw new Malformed("bad-value", `${decoded.why} (octet ${offset})`);
-  return { name: def.name, vendor, code, value: decoded.value, raw, offset };
+  const why = valueProblem(def, raw);
+  if (why !== null) throw new Malformed("bad-value", `${why} (octet ${offset})`);
+  return new DecodedAttribute(def.name, vendor, code, raw, offset, def);
+}
+
+/**
+ * An attribute whose value is checked when the packet is decoded but made (a string, a Date, …)
+ * only when read: a request carries a dozen attributes and a server reads a few of them.
+ */
+class DecodedAttribute implements RadiusAttribute {
+  private decoded: AttributeValue | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly vendor: number,
+    readonly code: number,
+    readonly raw: Buffer,
+    readonly offset: number,
+    private readonly def: AttributeDef | undefined,
+  ) {}
+
+  get value(): AttributeValue {
+    this.decoded ??= this.def ? valueOf(this.def, this.raw) : this.raw;
+    return this.decoded;
+  }
 }
 
 /** RFC 2865 §5.26: vendor id (top octet 0), then the vendor's type-length-value sub-attributes. */
@@ -90,7 +112,7 @@ function decodeVsa(value: Buffer, offset: number, dictionary: Dictionary): Radiu
   const vendor = value.readUInt32BE(0);
   if (!dictionary.vendor(vendor)) {
     // A vendor we do not know keeps its octets whole: relayed or ignored, never guessed at.
-    return [{ name: "Vendor-Specific", vendor: 0, code: VENDOR_SPECIFIC, value, raw: value, offset }];
+    return [new DecodedAttribute("Vendor-Specific", 0, VENDOR_SPECIFIC, value, offset, undefined)];
   }
   const out: RadiusAttribute[] = [];
   for (let at = 4; at < value.length; ) {

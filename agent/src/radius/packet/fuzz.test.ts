@@ -40,6 +40,8 @@ function checkDecoded(bytes: Uint8Array): RadiusPacket | null {
     expect(a.offset).toBeGreaterThanOrEqual(20);
     expect(a.offset + 2 + a.raw.length).toBeLessThanOrEqual(p.raw.length);
     expect(p.raw.subarray(a.offset + 2, a.offset + 2 + a.raw.length).equals(a.raw)).toBe(true);
+    // Values are made when read: reading one of an accepted packet never throws.
+    expect(a.value).toBeDefined();
   }
   return p;
 }

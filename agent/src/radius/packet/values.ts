@@ -8,8 +8,6 @@ import { type AttributeDef, FIXED_SIZE } from "../dictionary/dictionary.ts";
  */
 export type AttributeValue = string | number | bigint | Date | Buffer;
 
-export type Decoded = { ok: true; value: AttributeValue } | { ok: false; why: string };
-
 export class RadiusEncodeError extends Error {
   override readonly name = "RadiusEncodeError";
   constructor(
@@ -20,42 +18,43 @@ export class RadiusEncodeError extends Error {
   }
 }
 
-/** Checks a value's size against its type and decodes it; never throws. */
-export function decodeValue(def: AttributeDef, bytes: Buffer): Decoded {
+/** Why `bytes` cannot be a value of `def`'s type (its size, a prefix longer than its bits); null when it can. */
+export function valueProblem(def: AttributeDef, bytes: Buffer): string | null {
   const fixed = FIXED_SIZE[def.type] ?? def.length;
-  if (fixed !== undefined && bytes.length !== fixed) {
-    return { ok: false, why: `${def.name} must be ${fixed} octets, not ${bytes.length}` };
+  if (fixed !== undefined && bytes.length !== fixed) return `${def.name} must be ${fixed} octets, not ${bytes.length}`;
+  if (def.type === "ipv6prefix" && !def.encrypt) {
+    const bits = bytes[1] ?? 0;
+    if (bytes.length < 2 || bytes.length > 18 || bits > 128 || (bytes.length - 2) * 8 < bits) {
+      return `${def.name} is not a prefix (${bytes.length} octets, /${bits})`;
+    }
   }
-  if (def.encrypt) return { ok: true, value: bytes };
-  switch (def.type) {
-    case "string":
-      return { ok: true, value: bytes.toString("utf8") };
-    case "integer":
-      return { ok: true, value: bytes.readUInt32BE(0) };
-    case "integer64":
-      return { ok: true, value: bytes.readBigUInt64BE(0) };
-    case "date":
-      return { ok: true, value: new Date(bytes.readUInt32BE(0) * 1000) };
-    case "ipaddr":
-      return { ok: true, value: `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}` };
-    case "ipv6addr":
-      return { ok: true, value: formatIPv6(bytes) };
-    case "ipv6prefix":
-      return decodePrefix(def, bytes);
-    default:
-      return { ok: true, value: bytes };
-  }
+  return null;
 }
 
-function decodePrefix(def: AttributeDef, bytes: Buffer): Decoded {
-  const bits = bytes[1] ?? 0;
-  const prefix = bytes.subarray(2);
-  if (bytes.length < 2 || bytes.length > 18 || bits > 128 || prefix.length * 8 < bits) {
-    return { ok: false, why: `${def.name} is not a prefix (${bytes.length} octets, /${bits})` };
+/** The value of `bytes`, which valueProblem accepted; never throws then. */
+export function valueOf(def: AttributeDef, bytes: Buffer): AttributeValue {
+  if (def.encrypt) return bytes;
+  switch (def.type) {
+    case "string":
+      return bytes.toString("utf8");
+    case "integer":
+      return bytes.readUInt32BE(0);
+    case "integer64":
+      return bytes.readBigUInt64BE(0);
+    case "date":
+      return new Date(bytes.readUInt32BE(0) * 1000);
+    case "ipaddr":
+      return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+    case "ipv6addr":
+      return formatIPv6(bytes);
+    case "ipv6prefix": {
+      const full = Buffer.alloc(16);
+      bytes.subarray(2).copy(full);
+      return `${formatIPv6(full)}/${bytes[1] ?? 0}`;
+    }
+    default:
+      return bytes;
   }
-  const full = Buffer.alloc(16);
-  prefix.copy(full);
-  return { ok: true, value: `${formatIPv6(full)}/${bits}` };
 }
 
 /** Encodes a caller's value; a value that does not fit its type is a RadiusEncodeError. */
