@@ -13,7 +13,7 @@ import {
   type RadiusAttribute,
   type RadiusPacket,
 } from "./packet.ts";
-import { type AttributeValue, valueOf, valueProblem } from "./values.ts";
+import { type AttributeValue, decodedValue, valueProblem } from "./values.ts";
 
 const VENDOR_SPECIFIC = 26;
 
@@ -99,7 +99,7 @@ class DecodedAttribute implements RadiusAttribute {
   ) {}
 
   get value(): AttributeValue {
-    this.decoded ??= this.def ? valueOf(this.def, this.raw) : this.raw;
+    this.decoded ??= this.def ? decodedValue(this.def, this.raw) : this.raw;
     return this.decoded;
   }
 }

@@ -32,7 +32,7 @@ export function valueProblem(def: AttributeDef, bytes: Buffer): string | null {
 }
 
 /** The value of `bytes`, which valueProblem accepted; never throws then. */
-export function valueOf(def: AttributeDef, bytes: Buffer): AttributeValue {
+export function decodedValue(def: AttributeDef, bytes: Buffer): AttributeValue {
   if (def.encrypt) return bytes;
   switch (def.type) {
     case "string":
