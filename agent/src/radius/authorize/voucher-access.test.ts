@@ -139,6 +139,14 @@ describe("a voucher's first login", () => {
 });
 
 describe("validity known to the cloud", () => {
+  test("a validity past the last date JavaScript holds: first login journaled, Session-Timeout the uint32 maximum", async () => {
+    // Found by authorizer.fuzz.test.ts: the end was Invalid Date, and the reply did not encode.
+    open().apply("voucher", CODE, voucher({ validitySeconds: 8_640_000_000_000 }));
+    const first = await login();
+    expect(valuesOf(onTheWire(first))).toContainEqual(["Session-Timeout", 0xffff_ffff]);
+    expect(activations()[0]?.data.expiresAt).toBe(new Date(8.64e15).toISOString());
+  });
+
   test("the cloud's earlier activation wins over this site's", async () => {
     open().apply("voucher", CODE, voucher());
     await login({ now: at(1000) });

@@ -16,6 +16,9 @@ type Activation = { ok: true } | { ok: false; reason: "journal_full" };
 const earliest = (dates: (Date | null)[]): Date | null =>
   dates.reduce<Date | null>((min, d) => (d !== null && (min === null || d < min) ? d : min), null);
 const dateOf = (iso: string | null) => (iso === null ? null : new Date(iso));
+/** The latest instant a Date holds (ECMA-262 §21.4.1.1): a validity beyond it lasts until then, not Invalid Date. */
+const LATEST_MS = 8.64e15;
+const validUntil = (from: Date, seconds: number) => new Date(Math.min(from.getTime() + seconds * 1000, LATEST_MS));
 
 /**
  * Hotspot vouchers: the code is both User-Name and password (PAP or CHAP, what the hotspot
@@ -121,7 +124,7 @@ export class VoucherAccess {
    */
   private async record(code: string, v: VoucherState, a: AccessAttempt): Promise<Activation> {
     const activatedAt = a.now;
-    const expiresAt = earliest([new Date(a.now.getTime() + v.validitySeconds * 1000), dateOf(v.expiresAt)]) as Date;
+    const expiresAt = earliest([validUntil(a.now, v.validitySeconds), dateOf(v.expiresAt)]) as Date;
     const record: VoucherActivatedRecord = {
       voucherId: v.id,
       code,
@@ -157,6 +160,6 @@ function activationOf(v: VoucherState, use: VoucherUse | null): Date | null {
 /** The earliest end anyone knows of; null while it was never used and has no end of its own. */
 function expiryOf(v: VoucherState, use: VoucherUse | null): Date | null {
   const activatedAt = activationOf(v, use);
-  const fromActivation = activatedAt === null ? null : new Date(activatedAt.getTime() + v.validitySeconds * 1000);
+  const fromActivation = activatedAt === null ? null : validUntil(activatedAt, v.validitySeconds);
   return earliest([fromActivation, dateOf(v.expiresAt), use?.expiresAt ?? null]);
 }
