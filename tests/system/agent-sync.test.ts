@@ -35,22 +35,33 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
       return dir;
     }
 
-    const inSync = (dir: AgentDir, siteId = fx.siteId) =>
-      eventually(
-        async () => {
-          const [cloud, agent] = await Promise.all([fx.cloudState(siteId), dir.status()]);
-          return agent.appliedRevision === cloud.revision && agent.stateHash === cloud.hash ? { cloud, agent } : false;
-        },
-        60_000,
-        "agent in sync with the cloud",
-      );
+    /** Within 40 s (inside the test's own timeout, so a failure says why): else the agent's last words. */
+    const inSync = async (dir: AgentDir, running: RunningAgent, siteId = fx.siteId) => {
+      try {
+        return await eventually(
+          async () => {
+            const [cloud, agent] = await Promise.all([fx.cloudState(siteId), dir.status()]);
+            return agent.appliedRevision === cloud.revision && agent.stateHash === cloud.hash
+              ? { cloud, agent }
+              : false;
+          },
+          40_000,
+          "agent in sync with the cloud",
+        );
+      } catch (error) {
+        const lines = running.lines.slice(-20).map((l) => JSON.stringify(l));
+        throw new Error(
+          `${error}\nagent's last lines:\n${lines.join("\n")}\nstderr:\n${running.stderr().slice(-2000)}`,
+        );
+      }
+    };
 
     test("5,000 changes made while the agent is offline: after reconnect its state hash is the cloud's", async () => {
       await fx.addSubscribers(200);
       const dir = await enrolled();
       let agent: RunningAgent = startAgentProcess(dir);
       try {
-        await inSync(dir);
+        await inSync(dir, agent);
         expect((await dir.status()).appliedRevision).toBe(201);
         await agent.stop();
 
@@ -64,7 +75,7 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
 
         const started = performance.now();
         agent = startAgentProcess(dir);
-        const { agent: status } = await inSync(dir);
+        const { agent: status } = await inSync(dir, agent);
         console.log(
           `converged 5,000 changes in ${((performance.now() - started) / 1000).toFixed(1)} s (process start included)`,
         );
@@ -75,7 +86,7 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
         await agent.stop();
         dir.remove();
       }
-    });
+    }, 120_000);
 
     test("an agent behind the pruned log gets a snapshot and ends with the same state", async () => {
       const site = await fx.addSite("POP Snapshot");
@@ -83,7 +94,7 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
       const dir = await enrolled(site);
       let agent = startAgentProcess(dir);
       try {
-        await inSync(dir, site);
+        await inSync(dir, agent, site);
         await agent.stop();
         await fx.addSubscribers(300, site);
         await fx.terminate(20, site);
@@ -93,14 +104,14 @@ if (requirePeer("PostgreSQL", await postgresReachable(), postgresHint)) {
         await agent
           .waitFor((l) => l.msg === "snapshot applied" || l.msg === "snapshot received", 30_000)
           .catch(() => null);
-        const { agent: status, cloud } = await inSync(dir, site);
+        const { agent: status, cloud } = await inSync(dir, agent, site);
         expect(cloud.entries).toBe(330 + 1); // + the isolation policy
         expect(status.stateHash).toBe(cloud.hash);
       } finally {
         await agent.stop();
         dir.remove();
       }
-    });
+    }, 120_000);
 
     test("kill -9 at random points during 10,000 journal writes: every acknowledged record is in PostgreSQL exactly once", async () => {
       const site = await fx.addSite("POP Journal");
