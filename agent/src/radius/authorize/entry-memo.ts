@@ -1,4 +1,4 @@
-import { parseStateEntry, type StateKind, type StateOf } from "@kilusi/shared/sync/site-state";
+import { parseStateEntry, type StateKind } from "@kilusi/shared/sync/site-state";
 
 type Parsed<K extends StateKind> = ReturnType<typeof parseStateEntry<K>>;
 
@@ -31,5 +31,3 @@ export function parsedEntry<K extends StateKind>(kind: K, data: Record<string, u
   }
   return memo.get(data, () => parseStateEntry(kind, data)) as Parsed<K>;
 }
-
-export type { StateOf };
