@@ -445,7 +445,7 @@ for (const [method, path] of Object.entries(authPaths) as [Method, string][]) {
 
 const acct: Record<ServerName, Summary[]> = { FreeRADIUS: [], agent: [] };
 /** Accounting requests each server was sent, warm-up included (all of them must be on disk). */
-let acctSent = 0;
+const acctSent: Record<ServerName, number> = { FreeRADIUS: 0, agent: 0 };
 /**
  * radclient walks its whole list of requests for every packet it sends, so one file of 20,000
  * distinct requests makes it the bottleneck (about 9,000/s here, for either server): accounting
@@ -458,7 +458,7 @@ async function accountingRun(server: ServerName, requests: string[][], label: st
     const path = writeAccounting(`acct-${server}-${label}-${at}.txt`, chunk);
     parts.push(await radclientRun(servers[server], servers[server].acctPort, "acct", path, 1, chunk.length));
   }
-  acctSent += server === "agent" ? requests.length : 0;
+  acctSent[server] += requests.length;
   const sum = (f: (s: Summary) => number) => parts.reduce((n, p) => n + f(p), 0);
   const sent = sum((p) => p.sent);
   const seconds = sum((p) => p.seconds);
@@ -491,7 +491,6 @@ const agentHwm = procStatusMb(agent.pid, "VmHWM");
 const freeradiusRss = procStatusMb(freeradius.pid, "VmRSS");
 
 // Every answered accounting request is on disk: FreeRADIUS's detail blocks, the agent's journal.
-const acctTotal = acctSent;
 const detailBlocks = freeradius.detailFiles().reduce(
   (n, f) =>
     n +
@@ -553,9 +552,9 @@ say(
   `agent RSS after the run: ${agentRss.toFixed(1)} MB (idle at start ${agentIdleRss.toFixed(1)} MB, peak ${agentHwm.toFixed(1)} MB; target < 100 MB: ${rssMet ? "yes" : "NO"}); FreeRADIUS RSS ${freeradiusRss.toFixed(1)} MB`,
 );
 say(
-  `accounting on disk: agent journal ${fmt(journalBacklog)} records, FreeRADIUS detail ${fmt(detailBlocks)} blocks, for ${fmt(acctTotal)} requests each`,
+  `accounting on disk: agent journal ${fmt(journalBacklog)} records for ${fmt(acctSent.agent)} requests, FreeRADIUS detail ${fmt(detailBlocks)} blocks for ${fmt(acctSent.FreeRADIUS)}`,
 );
-if (journalBacklog !== acctTotal || detailBlocks !== acctTotal) allMet = false;
+if (journalBacklog !== acctSent.agent || detailBlocks !== acctSent.FreeRADIUS) allMet = false;
 if (stopCode !== 0) {
   allMet = false;
   say(`agent exited ${stopCode}:\n${agent.output()}`);
