@@ -3,6 +3,7 @@ import type { AccountingRecord, SessionClosedRecord } from "@kilusi/shared/sync/
 import { type Journal, JournalClosedError, JournalFullError } from "../../store/journal.ts";
 import type { DesiredStateStore } from "../../store/store.ts";
 import type { RadiusPacket } from "../packet/index.ts";
+import { RecentMap } from "../server/recent-map.ts";
 import { Throttle } from "../server/throttle.ts";
 import type { LocalSession, SessionTable } from "../sessions/session-table.ts";
 import { accountingRecord, statusTypeOf } from "./accounting-record.ts";
@@ -45,7 +46,7 @@ export class Accounting {
   };
   // One append per uniqueId at a time and for RECENT_MS after it: a copy with a new
   // Identifier (a NAS that bumps Acct-Delay-Time) waits for the first and is not journaled again.
-  private readonly recent = new Map<string, { done: Promise<AccountingOutcome>; expiresAt: number }>();
+  private readonly recent = new RecentMap<Promise<AccountingOutcome>>(RECENT_MS, RECENT_MAX);
   private readonly throttle = new Throttle(60_000);
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -84,16 +85,14 @@ export class Accounting {
       receivedAt,
     });
     const now = receivedAt.getTime();
-    this.expire(now);
-    const earlier = this.recent.get(record.uniqueId);
+    const earlier = this.recent.get(record.uniqueId, now);
     if (earlier) {
-      const outcome = await earlier.done;
+      const outcome = await earlier;
       if (outcome.answer) this.stats_.repeated++;
       return outcome.answer ? { answer: true, journaled: false } : outcome;
     }
     const done = this.journalAndTrack(record, owner.interimSeconds, receivedAt);
-    this.recent.set(record.uniqueId, { done, expiresAt: now + RECENT_MS });
-    if (this.recent.size > RECENT_MAX) this.recent.delete(this.recent.keys().next().value as string);
+    this.recent.set(record.uniqueId, done, now);
     const outcome = await done;
     // Not kept: the NAS's next copy must be tried afresh, not answered from a failure.
     if (!outcome.answer) this.recent.delete(record.uniqueId);
@@ -211,13 +210,6 @@ export class Accounting {
   close(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
-  }
-
-  private expire(now: number): void {
-    for (const [key, entry] of this.recent) {
-      if (entry.expiresAt > now) break;
-      this.recent.delete(key);
-    }
   }
 }
 

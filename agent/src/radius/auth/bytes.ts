@@ -4,16 +4,17 @@ import { createCipheriv, createHash, timingSafeEqual } from "node:crypto";
 // provider (checked in primitives.test.ts), so no pure-TS fallback is needed.
 
 // One-shot hashes through Bun's own hashers: a third to a half cheaper per call than
-// node:crypto's createHash, and the request path makes several per packet.
-const asBuffer = (bytes: NodeJS.TypedArray) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+// node:crypto's createHash, and the request path makes several per packet. Each hashes into a
+// Buffer of its own: wrapping the Uint8Array Bun.MD5.hash returns (through its `.buffer`) cost
+// three times the hash itself.
 const joined = (parts: Uint8Array[]) => (parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts));
 
 export function md5(...parts: Uint8Array[]): Buffer {
-  return asBuffer(Bun.MD5.hash(joined(parts)));
+  return Bun.MD5.hash(joined(parts), Buffer.allocUnsafe(16)) as Buffer;
 }
 
 export function sha1(...parts: Uint8Array[]): Buffer {
-  return asBuffer(Bun.SHA1.hash(joined(parts)));
+  return Bun.SHA1.hash(joined(parts), Buffer.allocUnsafe(20)) as Buffer;
 }
 
 export function md4(data: Uint8Array): Buffer {
@@ -21,7 +22,8 @@ export function md4(data: Uint8Array): Buffer {
 }
 
 export function hmacMd5(key: Uint8Array, data: Uint8Array): Buffer {
-  return asBuffer(new Bun.CryptoHasher("md5", key).update(data).digest());
+  // digest() with no target is a Buffer already.
+  return new Bun.CryptoHasher("md5", key).update(data).digest();
 }
 
 /**

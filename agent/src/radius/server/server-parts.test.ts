@@ -51,11 +51,11 @@ describe("DuplicateCache", () => {
     expect(cache.check(key, 0).kind).toBe("new");
   });
 
-  test("bounded: past the cap the oldest entries go", () => {
+  test("bounded: past the cap the oldest entries go, the newest half stays", () => {
     const cache = new DuplicateCache(30_000, 100);
     for (let i = 0; i < 1_000; i++) cache.check(`k${i}`, 0);
-    expect(cache.size()).toBe(100);
-    expect(cache.check("k999", 0).kind).toBe("in-progress");
+    expect(cache.size()).toBeLessThanOrEqual(100);
+    for (let i = 950; i < 1_000; i++) expect(cache.check(`k${i}`, 0).kind).toBe("in-progress");
     expect(cache.check("k0", 0).kind).toBe("new");
   });
 });
