@@ -36,28 +36,25 @@ describe("accountingUniqueId", () => {
       ["Mikrotik-Rate-Limit", "1M/1M"],
       ["Proxy-State", Buffer.from("xy")],
     ]);
-    expect(accountingUniqueId("nas-1", packet.attributes)).toBe(
+    expect(accountingUniqueId("nas-1", packet)).toBe(
       "b9af46b8428f95e1c4ea96c5a8d133fe4a8710d11f3a5d349e9e0b65c9a8b4ef",
     );
   });
 
   test("the same request with another Acct-Delay-Time, Proxy-State or Identifier has the same id", () => {
-    const id = accountingUniqueId("nas-1", request(base).attributes);
+    const id = accountingUniqueId("nas-1", request(base));
     expect(id).toMatch(/^[0-9a-f]{64}$/);
     const copy = request([...base, ["Acct-Delay-Time", 9], ["Proxy-State", Buffer.from("p")]], 2);
-    expect(accountingUniqueId("nas-1", copy.attributes)).toBe(id);
+    expect(accountingUniqueId("nas-1", copy)).toBe(id);
   });
 
   test("another NAS, another value, or another order is another request", () => {
-    const id = accountingUniqueId("nas-1", request(base).attributes);
-    expect(accountingUniqueId("nas-2", request(base).attributes)).not.toBe(id);
+    const id = accountingUniqueId("nas-1", request(base));
+    expect(accountingUniqueId("nas-2", request(base))).not.toBe(id);
     expect(
-      accountingUniqueId(
-        "nas-1",
-        request([...base.slice(0, 3), ["Acct-Input-Octets", 11], base[4] as AttributeInput]).attributes,
-      ),
+      accountingUniqueId("nas-1", request([...base.slice(0, 3), ["Acct-Input-Octets", 11], base[4] as AttributeInput])),
     ).not.toBe(id);
-    expect(accountingUniqueId("nas-1", request([...base].reverse()).attributes)).not.toBe(id);
+    expect(accountingUniqueId("nas-1", request([...base].reverse()))).not.toBe(id);
   });
 });
 

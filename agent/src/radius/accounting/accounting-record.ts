@@ -35,22 +35,27 @@ const EXCLUDED: ReadonlySet<number> = new Set([PROXY_STATE, ACCT_DELAY_TIME, MES
  * attribute (vendor, type, value) in order, without the ones a copy may change, so a retransmit
  * with a bumped Acct-Delay-Time is the same record for the cloud's unique key.
  */
-export function accountingUniqueId(nasId: string, attributes: readonly RadiusAttribute[]): string {
-  const id = Buffer.from(nasId, "utf8");
-  let length = 4 + id.length;
-  for (const a of attributes) if (!excluded(a)) length += 7 + a.raw.length;
+export function accountingUniqueId(nasId: string, packet: Pick<RadiusPacket, "attributes" | "raw">): string {
+  const { raw } = packet;
+  // Each attribute's value is read where it lies in the packet: its type octet at `offset`,
+  // its length after it (a VSA's sub-attribute likewise), without making its `raw` copy.
+  const valueLength = (a: RadiusAttribute) => (raw[a.offset + 1] as number) - 2;
+  const idLength = Buffer.byteLength(nasId, "utf8");
+  let length = 4 + idLength;
+  for (const a of packet.attributes) if (!excluded(a)) length += 7 + valueLength(a);
   // One buffer, one hash call: the same octets as feeding each piece in turn.
   const input = Buffer.allocUnsafe(length);
-  input.writeUInt32BE(id.length, 0);
-  id.copy(input, 4);
-  let at = 4 + id.length;
-  for (const a of attributes) {
+  input.writeUInt32BE(idLength, 0);
+  input.write(nasId, 4, "utf8");
+  let at = 4 + idLength;
+  for (const a of packet.attributes) {
     if (excluded(a)) continue;
+    const n = valueLength(a);
     input.writeUInt32BE(a.vendor, at);
     input[at + 4] = a.code;
-    input.writeUInt16BE(a.raw.length, at + 5);
-    a.raw.copy(input, at + 7);
-    at += 7 + a.raw.length;
+    input.writeUInt16BE(n, at + 5);
+    raw.copy(input, at + 7, a.offset + 2, a.offset + 2 + n);
+    at += 7 + n;
   }
   return Bun.SHA256.hash(input, "hex");
 }
@@ -78,7 +83,7 @@ export function accountingRecord(packet: RadiusPacket, ctx: RecordContext): Acco
     eventTimestamp instanceof Date ? eventTimestamp : new Date(ctx.receivedAt.getTime() - delaySeconds * 1000);
   const cause = namedValueOf(packet, "Acct-Terminate-Cause");
   return {
-    uniqueId: accountingUniqueId(ctx.nasId, packet.attributes),
+    uniqueId: accountingUniqueId(ctx.nasId, packet),
     nasId: ctx.nasId,
     nasIp: stringOf(packet, "NAS-IP-Address") ?? stringOf(packet, "NAS-IPv6-Address") ?? ctx.sourceAddress,
     statusType: ctx.statusType,

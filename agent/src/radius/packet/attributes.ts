@@ -39,14 +39,12 @@ const GIGA = 2n ** 32n;
 
 /** RFC 2869 §5.1/5.2: a counter past 4 GiB is octets + gigawords · 2³², exactly (uint64). */
 export function octets64(octets: number, gigawords: number): bigint {
-  for (const [label, n] of [
-    ["octets", octets],
-    ["gigawords", gigawords],
-  ] as const) {
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`${label} ${n} is not a uint32`);
-  }
-  return BigInt(gigawords) * GIGA + BigInt(octets);
+  if (!isUint32(octets)) throw new RangeError(`octets ${octets} is not a uint32`);
+  if (!isUint32(gigawords)) throw new RangeError(`gigawords ${gigawords} is not a uint32`);
+  return gigawords === 0 ? BigInt(octets) : BigInt(gigawords) * GIGA + BigInt(octets);
 }
+
+const isUint32 = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 
 /** The inverse, for limits such as Mikrotik-Total-Limit + Mikrotik-Total-Limit-Gigawords. */
 export function splitOctets64(total: bigint | number): { octets: number; gigawords: number } {

@@ -18,42 +18,51 @@ export class RadiusEncodeError extends Error {
   }
 }
 
-/** Why `bytes` cannot be a value of `def`'s type (its size, a prefix longer than its bits); null when it can. */
-export function valueProblem(def: AttributeDef, bytes: Buffer): string | null {
+/** Why the `length` octets at `start` in `packet` cannot be a value of `def`'s type (their size, a prefix longer than its bits); null when they can. */
+export function valueProblem(def: AttributeDef, packet: Buffer, start: number, length: number): string | null {
   const fixed = FIXED_SIZE[def.type] ?? def.length;
-  if (fixed !== undefined && bytes.length !== fixed) return `${def.name} must be ${fixed} octets, not ${bytes.length}`;
+  if (fixed !== undefined && length !== fixed) return `${def.name} must be ${fixed} octets, not ${length}`;
   if (def.type === "ipv6prefix" && !def.encrypt) {
-    const bits = bytes[1] ?? 0;
-    if (bytes.length < 2 || bytes.length > 18 || bits > 128 || (bytes.length - 2) * 8 < bits) {
-      return `${def.name} is not a prefix (${bytes.length} octets, /${bits})`;
+    const bits = length < 2 ? 0 : (packet[start + 1] as number);
+    if (length < 2 || length > 18 || bits > 128 || (length - 2) * 8 < bits) {
+      return `${def.name} is not a prefix (${length} octets, /${bits})`;
     }
   }
   return null;
 }
 
-/** The value of `bytes`, which valueProblem accepted; never throws then. */
-export function decodedValue(def: AttributeDef, bytes: Buffer): AttributeValue {
-  if (def.encrypt) return bytes;
+/**
+ * The value of the `length` octets at `start` in `packet`, which valueProblem accepted (never
+ * throws then); null when the value is those octets themselves (octets, ifid, encrypted), for
+ * the caller to copy out.
+ */
+export function decodedValue(
+  def: AttributeDef,
+  packet: Buffer,
+  start: number,
+  length: number,
+): Exclude<AttributeValue, Buffer> | null {
+  if (def.encrypt) return null;
   switch (def.type) {
     case "string":
-      return bytes.toString("utf8");
+      return packet.toString("utf8", start, start + length);
     case "integer":
-      return bytes.readUInt32BE(0);
+      return packet.readUInt32BE(start);
     case "integer64":
-      return bytes.readBigUInt64BE(0);
+      return packet.readBigUInt64BE(start);
     case "date":
-      return new Date(bytes.readUInt32BE(0) * 1000);
+      return new Date(packet.readUInt32BE(start) * 1000);
     case "ipaddr":
-      return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+      return `${packet[start]}.${packet[start + 1]}.${packet[start + 2]}.${packet[start + 3]}`;
     case "ipv6addr":
-      return formatIPv6(bytes);
+      return formatIPv6(packet.subarray(start, start + 16));
     case "ipv6prefix": {
       const full = Buffer.alloc(16);
-      bytes.subarray(2).copy(full);
-      return `${formatIPv6(full)}/${bytes[1] ?? 0}`;
+      packet.copy(full, 0, start + 2, start + length);
+      return `${formatIPv6(full)}/${packet[start + 1] ?? 0}`;
     }
     default:
-      return bytes;
+      return null;
   }
 }
 
