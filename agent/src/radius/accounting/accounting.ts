@@ -3,7 +3,7 @@ import type { AccountingRecord, SessionClosedRecord } from "@kilusi/shared/sync/
 import { type Journal, JournalClosedError, JournalFullError } from "../../store/journal.ts";
 import type { DesiredStateStore } from "../../store/store.ts";
 import type { RadiusPacket } from "../packet/index.ts";
-import { RecentMap } from "../server/recent-map.ts";
+import { RecentMap } from "../recent-map.ts";
 import { Throttle } from "../server/throttle.ts";
 import type { LocalSession, SessionTable } from "../sessions/session-table.ts";
 import { accountingRecord, statusTypeOf } from "./accounting-record.ts";

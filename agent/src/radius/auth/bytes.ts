@@ -47,6 +47,14 @@ export function xor(a: Uint8Array, b: Uint8Array): Buffer {
  * bit of each byte is set to odd parity (DES ignores it; some libraries insist on it).
  */
 export function desEncrypt(clear: Uint8Array, key7: Uint8Array): Buffer {
+  return desCipher(key7)(clear);
+}
+
+/**
+ * DesEncrypt under one key, made once (the key schedule) for any number of blocks: ECB with no
+ * padding, so each update is one whole block, independent of the ones before.
+ */
+export function desCipher(key7: Uint8Array): (clear: Uint8Array) => Buffer {
   const key = Buffer.alloc(8);
   // Bit 7·i of the 56 starts key byte i: (the rest of key7[i - 1]) then (the top of key7[i]).
   for (let i = 0; i < 8; i++) {
@@ -59,8 +67,7 @@ export function desEncrypt(clear: Uint8Array, key7: Uint8Array): Buffer {
   }
   const cipher = createCipheriv("des-ecb", key, null);
   cipher.setAutoPadding(false);
-  // ECB without padding: update gives the block back whole, so no final() is needed.
-  return cipher.update(clear.subarray(0, 8));
+  return (clear) => cipher.update(clear.length === 8 ? clear : clear.subarray(0, 8));
 }
 
 export function hexUpper(data: Uint8Array): string {

@@ -23,16 +23,21 @@ export function encryptMppeKey(
   requestAuthenticator: Uint8Array,
 ): Buffer | null {
   if (!isValidSalt(salt) || key.length === 0 || key.length > MAX_KEY) return null;
-  const plain = Buffer.alloc(Math.ceil((key.length + 1) / BLOCK) * BLOCK);
-  plain[0] = key.length;
-  plain.set(key, 1);
-  const out = Buffer.alloc(2 + plain.length);
-  out.set(salt.subarray(0, 2), 0);
-  let previous = md5(secret, requestAuthenticator, salt.subarray(0, 2));
-  for (let i = 0; i < plain.length; i += BLOCK) {
-    const block = xor(plain.subarray(i, i + BLOCK), previous);
-    out.set(block, 2 + i);
-    previous = md5(secret, block);
+  // Salt, then the plain text (length, key, zeros) encrypted in place, block by block.
+  const out = Buffer.alloc(2 + Math.ceil((key.length + 1) / BLOCK) * BLOCK);
+  out.set(salt, 0);
+  out[2] = key.length;
+  out.set(key, 3);
+  // secret + the previous cipher block, hashed for the next: one buffer, refilled.
+  const chained = Buffer.allocUnsafe(secret.length + BLOCK);
+  chained.set(secret, 0);
+  let pad = md5(secret, requestAuthenticator, salt);
+  for (let at = 2; at < out.length; at += BLOCK) {
+    for (let j = 0; j < BLOCK; j++) out[at + j] = (out[at + j] as number) ^ (pad[j] as number);
+    if (at + BLOCK < out.length) {
+      out.copy(chained, secret.length, at, at + BLOCK);
+      pad = md5(chained);
+    }
   }
   return out;
 }

@@ -38,6 +38,19 @@ describe("RFC 2759 §9.2 vectors", () => {
     const nt = generateNtResponse(authenticatorChallenge, peerChallenge, userName, ntPasswordHash(password));
     expect(hex(nt)).toBe(NT_RESPONSE);
   });
+  test("the hashes and key schedules kept for a password give, login after login, what fresh ones give", () => {
+    for (let i = 0; i < 3; i++) {
+      expect(hex(generateNtResponse(authenticatorChallenge, peerChallenge, userName, ntPasswordHash(password)))).toBe(
+        NT_RESPONSE,
+      );
+      const other = h(`${i}`.repeat(32));
+      // A copy of the hash is another object: nothing kept for it, computed afresh.
+      const fresh = Buffer.from(ntPasswordHash(password));
+      expect(hex(generateNtResponse(other, peerChallenge, userName, ntPasswordHash(password)))).toBe(
+        hex(generateNtResponse(other, peerChallenge, userName, fresh)),
+      );
+    }
+  });
   test("AuthenticatorResponse", () => {
     expect(
       generateAuthenticatorResponse({

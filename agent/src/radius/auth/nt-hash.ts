@@ -1,13 +1,32 @@
-import { desEncrypt, md4 } from "./bytes.ts";
+import { RecentMap } from "../recent-map.ts";
+import { desCipher, desEncrypt, md4 } from "./bytes.ts";
+
+// An MS-CHAP login derives the same things from the same password every time: two MD4s and
+// three DES key schedules, half its cost. They are kept for the password's hash (in memory
+// only, as the passwords themselves are) and shared: callers must not write to them.
+const ntHashes = new RecentMap<Buffer>(10 * 60_000, 4_096);
+const hashHashes = new WeakMap<Uint8Array, Buffer>();
+const desThirds = new WeakMap<Uint8Array, ((clear: Uint8Array) => Buffer)[]>();
 
 /** RFC 2759 §8.3 NtPasswordHash: MD4 of the password in UTF-16LE, no terminating NUL. */
 export function ntPasswordHash(password: string): Buffer {
-  return md4(Buffer.from(password, "utf16le"));
+  const now = Date.now();
+  let hash = ntHashes.get(password, now);
+  if (hash === undefined) {
+    hash = md4(Buffer.from(password, "utf16le"));
+    ntHashes.set(password, hash, now);
+  }
+  return hash;
 }
 
 /** RFC 2759 §8.4 HashNtPasswordHash: MD4 of the NT hash. */
 export function hashNtPasswordHash(passwordHash: Uint8Array): Buffer {
-  return md4(passwordHash);
+  let hash = hashHashes.get(passwordHash);
+  if (hash === undefined) {
+    hash = md4(passwordHash);
+    hashHashes.set(passwordHash, hash);
+  }
+  return hash;
 }
 
 /**
@@ -16,13 +35,16 @@ export function hashNtPasswordHash(passwordHash: Uint8Array): Buffer {
  * and MS-CHAPv2 share it.
  */
 export function challengeResponse(challenge: Uint8Array, passwordHash: Uint8Array): Buffer {
-  const z = Buffer.alloc(21);
-  z.set(passwordHash.subarray(0, 16));
-  return Buffer.concat([
-    desEncrypt(challenge, z.subarray(0, 7)),
-    desEncrypt(challenge, z.subarray(7, 14)),
-    desEncrypt(challenge, z.subarray(14, 21)),
-  ]);
+  let thirds = desThirds.get(passwordHash);
+  if (thirds === undefined) {
+    const z = Buffer.alloc(21);
+    z.set(passwordHash.subarray(0, 16));
+    thirds = [desCipher(z.subarray(0, 7)), desCipher(z.subarray(7, 14)), desCipher(z.subarray(14, 21))];
+    desThirds.set(passwordHash, thirds);
+  }
+  const out = Buffer.allocUnsafe(24);
+  for (let i = 0; i < 3; i++) out.set((thirds[i] as (clear: Uint8Array) => Buffer)(challenge), 8 * i);
+  return out;
 }
 
 const LM_MAGIC = Buffer.from("KGS!@#$%", "latin1");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createCipheriv, createHash } from "node:crypto";
-import { constantTimeEqual, desEncrypt, md4 } from "./bytes.ts";
+import { constantTimeEqual, desCipher, desEncrypt, md4 } from "./bytes.ts";
 
 const h = (hex: string) => Buffer.from(hex, "hex");
 
@@ -49,6 +49,17 @@ describe("desEncrypt with a 56-bit key", () => {
   ])("key %s, block %s → %s", (key, clear, cipher) => {
     expect(desEncrypt(h(clear), sevenByteKey(h(key))).toString("hex")).toBe(cipher);
   });
+});
+
+test("one DES key schedule encrypts block after block as a fresh one would (ECB keeps no state)", () => {
+  const encrypt = desCipher(sevenByteKey(h("133457799bbcdff1")));
+  for (const [clear, cipher] of [
+    ["0123456789abcdef", "85e813540f0ab405"],
+    ["4e6f772069732074", desEncrypt(h("4e6f772069732074"), sevenByteKey(h("133457799bbcdff1"))).toString("hex")],
+    ["0123456789abcdef", "85e813540f0ab405"],
+  ] as const) {
+    expect(encrypt(h(clear)).toString("hex")).toBe(cipher);
+  }
 });
 
 describe("constantTimeEqual", () => {
