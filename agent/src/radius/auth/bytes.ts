@@ -17,6 +17,17 @@ export function sha1(...parts: Uint8Array[]): Buffer {
   return Bun.SHA1.hash(joined(parts), Buffer.allocUnsafe(20)) as Buffer;
 }
 
+/**
+ * A copy of the first `n` octets. Cheaper than a view of a buffer just made: JavaScriptCore
+ * keeps a small typed array inside its own heap until something takes a view of it, and then
+ * moves it out, an allocation and a copy.
+ */
+export function head(bytes: Buffer, n: number): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  bytes.copy(out, 0, 0, n);
+  return out;
+}
+
 export function md4(data: Uint8Array): Buffer {
   return createHash("md4").update(data).digest();
 }

@@ -1,4 +1,4 @@
-import { sha1 } from "./bytes.ts";
+import { head, sha1 } from "./bytes.ts";
 
 // RFC 3079 §3.4: the constants, verbatim.
 const MASTER_MAGIC = Buffer.from("This is the MPPE Master Key", "ascii");
@@ -12,10 +12,14 @@ const MAGIC3 = Buffer.from(
 );
 const SHS_PAD1 = Buffer.alloc(40, 0x00);
 const SHS_PAD2 = Buffer.alloc(40, 0xf2);
+// GetAsymmetricStartKey's SHA-1 input, the master key's 16 octets first and then the constant
+// rest; the key is written in before each (synchronous) hash.
+const START_KEY_INPUT2 = Buffer.concat([Buffer.alloc(16), SHS_PAD1, MAGIC2, SHS_PAD2]);
+const START_KEY_INPUT3 = Buffer.concat([Buffer.alloc(16), SHS_PAD1, MAGIC3, SHS_PAD2]);
 
 /** RFC 3079 §3.4 GetMasterKey: 16 bytes from the hash of the NT hash and the NT-Response. */
 export function getMasterKey(passwordHashHash: Uint8Array, ntResponse: Uint8Array): Buffer {
-  return sha1(passwordHashHash, ntResponse, MASTER_MAGIC).subarray(0, 16);
+  return head(sha1(passwordHashHash, ntResponse, MASTER_MAGIC), 16);
 }
 
 /** RFC 3079 §3.4 GetAsymmetricStartKey; keyLength is 8 (40/56-bit) or 16 (128-bit). */
@@ -25,8 +29,9 @@ export function getAsymmetricStartKey(
   isSend: boolean,
   isServer: boolean,
 ): Buffer {
-  const magic = isSend === isServer ? MAGIC3 : MAGIC2;
-  return sha1(masterKey.subarray(0, 16), SHS_PAD1, magic, SHS_PAD2).subarray(0, keyLength);
+  const input = isSend === isServer ? START_KEY_INPUT3 : START_KEY_INPUT2;
+  input.set(masterKey.length === 16 ? masterKey : masterKey.subarray(0, 16), 0);
+  return head(sha1(input), keyLength);
 }
 
 /**

@@ -8,10 +8,13 @@ import { hashNtPasswordHash, lmPasswordHash, ntPasswordHash } from "./nt-hash.ts
  * salt in one packet unique, because equal salts would encrypt both keys with one keystream.
  */
 export function saltPair(randomBytes: (size: number) => Uint8Array): [Buffer, Buffer] {
-  const r = Buffer.alloc(4);
-  r.set(Buffer.from(randomBytes(4)).subarray(0, 4));
-  const send = Buffer.from([(r[0] as number) | 0x80, r[1] as number]);
-  const recv = Buffer.from([(r[2] as number) | 0x80, r[3] as number]);
+  const r = randomBytes(4);
+  const send = Buffer.alloc(2);
+  const recv = Buffer.alloc(2);
+  send[0] = (r[0] ?? 0) | 0x80;
+  send[1] = r[1] ?? 0;
+  recv[0] = (r[2] ?? 0) | 0x80;
+  recv[1] = r[3] ?? 0;
   if (send.equals(recv)) recv[1] = (recv[1] as number) ^ 0x01;
   return [send, recv];
 }

@@ -1,4 +1,4 @@
-import { constantTimeEqual, hexUpper, sha1 } from "./bytes.ts";
+import { constantTimeEqual, head, hexUpper, sha1 } from "./bytes.ts";
 import { challengeResponse, hashNtPasswordHash, ntPasswordHash } from "./nt-hash.ts";
 
 /** RFC 2548 §2.3.2: MS-CHAP-Challenge for MS-CHAPv2 is the 16-byte authenticator challenge. */
@@ -16,13 +16,12 @@ export interface MsChap2Response {
 /** Flags and Reserved are not checked: RFC 2759 makes them zero, and FreeRADIUS ignores them too. */
 export function parseMsChap2Response(value: Uint8Array): MsChap2Response | null {
   if (value.length !== MSCHAP2_RESPONSE_LENGTH) return null;
-  const b = Buffer.from(value);
-  return {
-    ident: b[0] as number,
-    flags: b[1] as number,
-    peerChallenge: b.subarray(2, 18),
-    ntResponse: b.subarray(26, 50),
-  };
+  const b = Buffer.isBuffer(value) ? value : Buffer.from(value);
+  const peerChallenge = Buffer.allocUnsafe(16);
+  const ntResponse = Buffer.allocUnsafe(24);
+  b.copy(peerChallenge, 0, 2, 18);
+  b.copy(ntResponse, 0, 26, 50);
+  return { ident: b[0] as number, flags: b[1] as number, peerChallenge, ntResponse };
 }
 
 /**
@@ -36,7 +35,7 @@ export function challengeUserName(userName: string): Buffer {
 
 /** RFC 2759 §8.2 ChallengeHash. */
 export function challengeHash(peerChallenge: Uint8Array, authenticatorChallenge: Uint8Array, userName: string): Buffer {
-  return sha1(peerChallenge, authenticatorChallenge, challengeUserName(userName)).subarray(0, 8);
+  return head(sha1(peerChallenge, authenticatorChallenge, challengeUserName(userName)), 8);
 }
 
 /** RFC 2759 §8.1 GenerateNTResponse, from the password's NT hash. */
