@@ -13,7 +13,7 @@ const MAGIC3 = Buffer.from(
 const SHS_PAD1 = Buffer.alloc(40, 0x00);
 const SHS_PAD2 = Buffer.alloc(40, 0xf2);
 // GetAsymmetricStartKey's SHA-1 input, the master key's 16 octets first and then the constant
-// rest; the key is written in before each (synchronous) hash.
+// rest; the key is written in before each (synchronous) hash and wiped after it.
 const START_KEY_INPUT2 = Buffer.concat([Buffer.alloc(16), SHS_PAD1, MAGIC2, SHS_PAD2]);
 const START_KEY_INPUT3 = Buffer.concat([Buffer.alloc(16), SHS_PAD1, MAGIC3, SHS_PAD2]);
 
@@ -31,7 +31,9 @@ export function getAsymmetricStartKey(
 ): Buffer {
   const input = isSend === isServer ? START_KEY_INPUT3 : START_KEY_INPUT2;
   input.set(masterKey.length === 16 ? masterKey : masterKey.subarray(0, 16), 0);
-  return head(sha1(input), keyLength);
+  const key = head(sha1(input), keyLength);
+  input.fill(0, 0, 16);
+  return key;
 }
 
 /**
