@@ -1,22 +1,21 @@
+import { RecentMap } from "../recent-map.ts";
+
 /**
  * At most one log line per key per interval: a flood of bad datagrams, or a journal that stays
- * full, must not flood the log too. The keys kept are bounded (the oldest is forgotten first).
+ * full, must not flood the log too. The keys kept are bounded (under a flood the oldest go first),
+ * in constant time per call: a flood of forged sources asks once per datagram.
  */
 export class Throttle {
-  private readonly last = new Map<string, number>();
+  private readonly last: RecentMap<true>;
 
-  constructor(
-    private readonly intervalMs: number,
-    private readonly maxKeys = 1024,
-  ) {}
+  constructor(intervalMs: number, maxKeys = 1024) {
+    this.last = new RecentMap(intervalMs, maxKeys);
+  }
 
   /** True when a line for `key` may be written now (and counts as written). */
   allow(key: string, now = Date.now()): boolean {
-    const at = this.last.get(key);
-    if (at !== undefined && now - at < this.intervalMs) return false;
-    this.last.delete(key);
-    this.last.set(key, now);
-    if (this.last.size > this.maxKeys) this.last.delete(this.last.keys().next().value as string);
+    if (this.last.get(key, now)) return false;
+    this.last.set(key, true, now);
     return true;
   }
 }
