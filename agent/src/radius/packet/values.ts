@@ -18,7 +18,10 @@ export class RadiusEncodeError extends Error {
   }
 }
 
-/** Why the `length` octets at `start` in `packet` cannot be a value of `def`'s type (their size, a prefix longer than its bits); null when they can. */
+/**
+ * Why the `length` octets at `start` in `packet` cannot be a value of `def`'s type (their size,
+ * a prefix longer than its bits); null when they can.
+ */
 export function valueProblem(def: AttributeDef, packet: Buffer, start: number, length: number): string | null {
   const fixed = FIXED_SIZE[def.type] ?? def.length;
   if (fixed !== undefined && length !== fixed) return `${def.name} must be ${fixed} octets, not ${length}`;
