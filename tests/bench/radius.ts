@@ -18,7 +18,9 @@
 // as it runs, FreeRADIUS's ahead of time, and a long-running agent is always past that point.
 // Targets (issue 6): auth/s ≥ 1.0× FreeRADIUS per method, accounting/s ≥ 1.5×, agent RSS < 100 MB.
 // Besides req/s it prints each server's CPU time per request and how busy radclient was (near
-// 100 %: the client, not the server, set the pace). The process exits 1 when a target is missed.
+// 100 %: the client, not the server, set the pace). Accounting rounds also go to a responder that
+// answers without doing anything (radius-ceiling.ts): the most radclient reaches on this machine,
+// so the ratio above which no server can be measured. The process exits 1 when a target is missed.
 // Knobs: BENCH_ROUNDS (3), BENCH_AUTH_REPEAT (200 × 100 users), BENCH_ACCT_SESSIONS (67 × 100 × 3),
 // BENCH_WARMUP_REPEAT (100 × 100 users; accounting: a third as many sessions, 3 requests each),
 // BENCH_ACCT_CHUNK (2,100 accounting requests per radclient run: radclient's cost grows with its file),
@@ -451,14 +453,18 @@ const acctSent: Record<ServerName, number> = { FreeRADIUS: 0, agent: 0 };
  * distinct requests makes it the bottleneck (about 9,000/s here, for either server): accounting
  * goes in files of ACCT_CHUNK requests, run one after another, and a round is their sum.
  */
-async function accountingRun(server: ServerName, requests: string[][], label: string): Promise<Summary> {
+async function accountingRun(
+  target: { pid: number; acctPort: number },
+  name: string,
+  requests: string[][],
+  label: string,
+): Promise<Summary> {
   const parts: Summary[] = [];
   for (let at = 0; at < requests.length; at += ACCT_CHUNK) {
     const chunk = requests.slice(at, at + ACCT_CHUNK);
-    const path = writeAccounting(`acct-${server}-${label}-${at}.txt`, chunk);
-    parts.push(await radclientRun(servers[server], servers[server].acctPort, "acct", path, 1, chunk.length));
+    const path = writeAccounting(`acct-${name}-${label}-${at}.txt`, chunk);
+    parts.push(await radclientRun(target, target.acctPort, "acct", path, 1, chunk.length));
   }
-  acctSent[server] += requests.length;
   const sum = (f: (s: Summary) => number) => parts.reduce((n, p) => n + f(p), 0);
   const sent = sum((p) => p.sent);
   const seconds = sum((p) => p.seconds);
@@ -473,18 +479,43 @@ async function accountingRun(server: ServerName, requests: string[][], label: st
     clientBusy: sum((p) => p.clientBusy * p.seconds) / seconds,
   };
 }
+/** The client's ceiling (radius-ceiling.ts): the same accounting rounds against a responder that does nothing. */
+const ceiling: Summary[] = [];
 if (METHODS.has("Accounting")) {
+  const responder = await startCeilingResponder();
   // Its own sessions (round ROUNDS is never a measured one), so no measured request is a duplicate.
   for (const name of Object.keys(servers) as ServerName[]) {
-    await accountingRun(name, accountingRequests(ROUNDS, name, WARMUP_SESSIONS), "warm-up");
+    const requests = accountingRequests(ROUNDS, name, WARMUP_SESSIONS);
+    await accountingRun(servers[name], name, requests, "warm-up");
+    acctSent[name] += requests.length;
   }
-}
-for (let round = 0; round < (METHODS.has("Accounting") ? ROUNDS : 0); round++) {
-  for (const name of Object.keys(servers) as ServerName[]) {
-    acct[name].push(await accountingRun(name, accountingRequests(round, name), String(round)));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of Object.keys(servers) as ServerName[]) {
+      const requests = accountingRequests(round, name);
+      acct[name].push(await accountingRun(servers[name], name, requests, String(round)));
+      acctSent[name] += requests.length;
+    }
+    ceiling.push(await accountingRun(responder, "ceiling", accountingRequests(round, "ceiling"), String(round)));
   }
+  results.set("Accounting", acct);
 }
-if (METHODS.has("Accounting")) results.set("Accounting", acct);
+
+async function startCeilingResponder(): Promise<{ pid: number; acctPort: number }> {
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, "radius-ceiling.ts"), SECRET], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  cleanups.push(() => {
+    proc.kill("SIGTERM");
+    return proc.exited;
+  });
+  const reader = proc.stdout.getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  const { port } = JSON.parse(new TextDecoder().decode(value)) as { port: number };
+  return { pid: proc.pid, acctPort: port };
+}
 
 const agentRss = procStatusMb(agent.pid, "VmRSS");
 const agentHwm = procStatusMb(agent.pid, "VmHWM");
@@ -544,6 +575,19 @@ for (const [method, per] of results) {
   say(
     `${pad("", 11)}  FreeRADIUS ${cpu(per.FreeRADIUS)}, ${busy(per.FreeRADIUS)}; agent ${cpu(per.agent)}, ${busy(per.agent)}`,
   );
+  if (method === "Accounting" && ceiling.length > 0) {
+    // The same rounds against a responder that only answers: radclient's own limit here.
+    const top = median(ceiling.map((r) => r.perSecond));
+    const reachable = top / fr >= target;
+    say(
+      `${pad("", 11)}  client ceiling (radius-ceiling.ts, answers and keeps nothing): ${fmt(top)}/s = ${(top / fr).toFixed(2)}× FreeRADIUS, ${cpu(ceiling)}, ${busy(ceiling)}; rounds ${ceiling.map((r) => fmt(r.perSecond)).join(" / ")}`,
+    );
+    if (!reachable) {
+      say(
+        `${pad("", 11)}  ${target.toFixed(1)}× FreeRADIUS is above what this client reaches on this machine: the target cannot be shown here`,
+      );
+    }
+  }
 }
 const rssMet = agentRss < 100;
 allMet &&= rssMet;

@@ -83,7 +83,7 @@ export const CONFIG_KEYS = {
   "journal.group_commit_ms": {
     schema: number(0, 1000, { unit: "milliseconds" }),
     default: 0,
-    doc: "Appends arriving within this time are committed in one transaction (one fsync); 0: those of one event-loop turn, committed at its end.",
+    doc: "Appends arriving within this time are committed in one transaction; 0: those of one event-loop turn, committed at its end. Each commit is then synced to disk before its appends count as journaled.",
   },
   "mqtt.url": {
     schema: mqttUrl,

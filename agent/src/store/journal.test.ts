@@ -47,11 +47,73 @@ describe("journal", () => {
     const first = Array.from({ length: 50 }, (_, i) => journal.append("test.load", { i }));
     expect(journal.commits).toBe(0);
     await new Promise((resolve) => setImmediate(resolve));
+    expect(journal.commits).toBe(1);
     const second = journal.append("test.load", { i: 50 });
     expect(await Promise.all(first)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(journal.commits).toBe(1);
     expect(await second).toBe(51);
     expect(journal.commits).toBe(2);
+    journal.close();
+    db.close();
+  });
+
+  test("an append resolves only after the WAL was flushed to disk; one flush at a time covers every earlier commit", async () => {
+    const logs = captureLogs();
+    const db = openStoreDatabase(tempDataDir());
+    const flushes: { fd: number; done: (error: Error | null) => void }[] = [];
+    const journal = new Journal(db, {
+      maxBytes: 1 << 30,
+      groupCommitMs: 0,
+      logger: logs.logger,
+      syncFile: (fd, done) => flushes.push({ fd, done }),
+    });
+    const settled: number[] = [];
+    const track = (p: Promise<number>) => p.then((seq) => settled.push(seq));
+    const first = [track(journal.append("test.load", { i: 1 })), track(journal.append("test.load", { i: 2 }))];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(journal.commits).toBe(1);
+    expect(flushes).toHaveLength(1);
+    // Committed (another connection sees the rows) but not answered: the flush has not returned.
+    expect(db.db.query("select count(*) as n from journal").get()).toEqual({ n: 2 });
+    await Bun.sleep(5);
+    expect(settled).toEqual([]);
+    // A commit while the flush runs waits for the next flush, which starts only after this one.
+    const later = track(journal.append("test.load", { i: 3 }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(journal.commits).toBe(2);
+    expect(flushes).toHaveLength(1);
+    flushes[0]?.done(null);
+    await Promise.all(first);
+    expect(settled).toEqual([1, 2]);
+    expect(flushes).toHaveLength(2);
+    expect(flushes[1]?.fd).toBe(flushes[0]?.fd as number);
+    flushes[1]?.done(null);
+    await later;
+    expect(settled).toEqual([1, 2, 3]);
+    journal.close();
+    db.close();
+  });
+
+  test("a failed flush rejects its appends (the NAS retries) and is logged; close() flushes what is still waiting", async () => {
+    const logs = captureLogs();
+    const db = openStoreDatabase(tempDataDir());
+    const flushes: ((error: Error | null) => void)[] = [];
+    const journal = new Journal(db, {
+      maxBytes: 1 << 30,
+      groupCommitMs: 0,
+      logger: logs.logger,
+      syncFile: (_fd, done) => flushes.push(done),
+    });
+    const failed = journal.append("test.load", { i: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    flushes[0]?.(Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }));
+    await expect(failed).rejects.toThrow("EIO");
+    expect(logs.find("journal flush to disk failed").map((l) => l.records)).toEqual([1]);
+    // Never flushed by syncFile: close() flushes it itself before it returns.
+    const waiting = journal.append("test.load", { i: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(flushes).toHaveLength(2);
+    journal.close();
+    expect(await waiting).toBe(2);
     db.close();
   });
 

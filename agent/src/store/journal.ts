@@ -1,3 +1,6 @@
+import { Database } from "bun:sqlite";
+import { closeSync, fsync, fsyncSync, openSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Logger } from "@kilusi/shared/logger";
 import { type JournalRecord, type JournalStatus, kindSchema } from "@kilusi/shared/sync/messages";
 import type { StoreDatabase } from "./database.ts";
@@ -33,9 +36,14 @@ interface Pending {
   at: string;
   data: string;
   bytes: number;
+  /** Set by the commit; the append resolves with it once the WAL is synced. */
+  seq: number;
   resolve: (seq: number) => void;
   reject: (error: Error) => void;
 }
+
+/** Flushes a file to disk and calls back (node:fs `fsync`: on the runtime's thread pool). */
+export type SyncFile = (fd: number, done: (error: Error | null) => void) => void;
 
 export interface JournalOptions {
   maxBytes: number;
@@ -48,11 +56,21 @@ export interface JournalOptions {
   /** A group this large commits at once, without waiting for the delay. */
   maxGroup?: number;
   logger: Logger;
+  /** How the WAL is flushed to disk after a commit (default node:fs `fsync`; tests hold it back). */
+  syncFile?: SyncFile;
 }
 
 /**
- * The durable journal (DESIGN §6): a record is on disk (WAL, synchronous=FULL) before
- * `append` resolves, and it leaves only when the cloud acknowledges it committed it.
+ * The durable journal (DESIGN §6): a record is on disk before `append` resolves, and it leaves
+ * only when the cloud acknowledges it committed it.
+ *
+ * Appends are committed through a connection of their own with `synchronous = normal`: in WAL
+ * mode such a commit writes the WAL without waiting for the disk. The WAL is then flushed
+ * (fsync) off the event loop, and the appends resolve when that flush returns; what the next
+ * turns commit meanwhile waits for the flush after it. With `synchronous = full` the fsync ran
+ * inside the commit, and the RADIUS server received nothing while the disk worked
+ * (tests/bench/radius.ts, ADR 0010). A checkpoint (sqlite's, or a `synchronous = full`
+ * connection's) syncs the WAL before copying it, so a record checkpointed first is on disk too.
  */
 export class Journal {
   private bytes = 0;
@@ -70,7 +88,12 @@ export class Journal {
   /** Transactions that committed appends (group commit is observable in tests). */
   commits = 0;
 
-  private readonly insert;
+  /** Committed, waiting for the next flush of the WAL. */
+  private unsynced: Pending[] = [];
+  /** Committed, in the flush now running. */
+  private syncing: Pending[] | undefined;
+  private writer: { db: Database; insert: ReturnType<Database["query"]>; walFd: number } | undefined;
+
   private readonly deleteRange;
   private readonly oldest;
 
@@ -84,7 +107,6 @@ export class Journal {
     };
     this.backlog = row.n;
     this.bytes = row.b;
-    this.insert = s.db.query("insert into journal (kind, at, data, bytes) values (?, ?, ?, ?)");
     this.deleteRange = s.db.query("delete from journal where seq between ? and ? returning bytes");
     this.oldest = s.db.query("select at from journal order by seq limit 1");
     for (const level of ALERT_LEVELS) this.crossed.set(level, this.bytes >= this.threshold(level));
@@ -122,7 +144,7 @@ export class Journal {
     }
     this.fullLogged = false;
     return new Promise<number>((resolve, reject) => {
-      this.pending.push({ kind, at: new Date().toISOString(), data: text, bytes, resolve, reject });
+      this.pending.push({ kind, at: new Date().toISOString(), data: text, bytes, seq: 0, resolve, reject });
       this.pendingBytes += bytes;
       if (this.pending.length >= (this.opts.maxGroup ?? 500)) this.flush();
       else if (this.opts.groupCommitMs === 0) this.timer ??= setImmediate(() => this.flush());
@@ -137,10 +159,10 @@ export class Journal {
     if (group.length === 0) return;
     this.pending = [];
     this.pendingBytes = 0;
-    const seqs: number[] = [];
     try {
-      this.s.db.transaction(() => {
-        for (const p of group) seqs.push(Number(this.insert.run(p.kind, p.at, p.data, p.bytes).lastInsertRowid));
+      const { db, insert } = this.openWriter();
+      db.transaction(() => {
+        for (const p of group) p.seq = Number(insert.run(p.kind, p.at, p.data, p.bytes).lastInsertRowid);
       })();
     } catch (error) {
       this.opts.logger.error({ err: String(error), records: group.length }, "journal commit failed");
@@ -151,10 +173,60 @@ export class Journal {
     for (const p of group) {
       this.backlog++;
       this.bytes += p.bytes;
+      this.unsynced.push(p);
     }
-    for (const [i, p] of group.entries()) p.resolve(seqs[i] as number);
     this.checkLevels();
+    this.syncWal();
+  }
+
+  /** One flush of the WAL at a time; it covers every commit made before it started. */
+  private syncWal(): void {
+    if (this.syncing || this.unsynced.length === 0 || !this.writer) return;
+    const batch = this.unsynced;
+    this.unsynced = [];
+    this.syncing = batch;
+    (this.opts.syncFile ?? fsync)(this.writer.walFd, (error) => {
+      if (this.syncing !== batch) return; // close() synced and settled it already
+      this.syncing = undefined;
+      this.settle(batch, error);
+      this.syncWal();
+    });
+  }
+
+  private settle(batch: Pending[], error: Error | null): void {
+    if (error) {
+      // Committed, but not known to be on disk: not answered, so the NAS sends it again (the
+      // cloud keeps one copy per uniqueId, and the sender may already have sent this one).
+      this.opts.logger.error({ err: String(error), records: batch.length }, "journal flush to disk failed");
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    for (const p of batch) p.resolve(p.seq);
     for (const listener of this.listeners) listener();
+  }
+
+  private openWriter(): NonNullable<Journal["writer"]> {
+    if (this.writer) return this.writer;
+    const db = new Database(this.s.path, { strict: true });
+    try {
+      db.exec("pragma synchronous = normal");
+      db.exec("pragma busy_timeout = 5000");
+      const insert = db.query("insert into journal (kind, at, data, bytes) values (?, ?, ?, ?)");
+      // The WAL exists while the store is open (openStoreDatabase wrote it). Its directory
+      // entry is flushed once, so that the file itself survives a power cut.
+      const walFd = openSync(`${this.s.path}-wal`, "r");
+      const dirFd = openSync(dirname(this.s.path), "r");
+      try {
+        fsyncSync(dirFd);
+      } finally {
+        closeSync(dirFd);
+      }
+      this.writer = { db, insert, walFd };
+      return this.writer;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   private cancelTimer(): void {
@@ -236,10 +308,25 @@ export class Journal {
     return { backlog: this.backlog, bytes: this.bytes, capBytes: this.opts.maxBytes, oldestAt: oldest?.at ?? null };
   }
 
-  /** Stops accepting appends and commits the ones already accepted; status() stays answerable. */
+  /** Stops accepting appends, commits and syncs the ones already accepted; status() stays answerable. */
   close(): void {
     this.closed = true;
     this.flush();
+    if (this.writer) {
+      const batch = [...(this.syncing ?? []), ...this.unsynced];
+      this.syncing = undefined;
+      this.unsynced = [];
+      let error: Error | null = null;
+      try {
+        fsyncSync(this.writer.walFd);
+      } catch (e) {
+        error = e instanceof Error ? e : new Error(String(e));
+      }
+      this.settle(batch, error);
+      closeSync(this.writer.walFd);
+      this.writer.db.close();
+      this.writer = undefined;
+    }
     this.closedStatus = this.status();
   }
 }

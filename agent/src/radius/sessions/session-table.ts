@@ -59,7 +59,7 @@ const fromRow = (r: Row): LocalSession => ({
  * in-memory index (loaded once; this class is the table's only writer) and writes are gathered
  * and committed together at the end of the event-loop turn, through a second connection with
  * `synchronous = normal`: in WAL mode such a commit costs no fsync, survives a crash of the
- * process (the OS has it) and is made durable by the next journal commit's fsync. A kill -9 can
+ * process (the OS has it) and is made durable by the journal's next flush of the WAL. A kill -9 can
  * lose the last turn's session rows, never a journal record: the table is rebuilt by the
  * router's next interim, the journal could not be (tests/bench/radius.ts measured one commit
  * per accounting request as the agent's main cost).
