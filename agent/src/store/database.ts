@@ -76,6 +76,10 @@ const SCHEMA = [
      expires_at text not null,
      mac text
    ) without rowid`,
+  // The sessions are read once, at start-up, into SessionTable's in-memory index: these two
+  // indexes were only a cost, paid on every Accounting-Request's row write.
+  `drop index radius_sessions_user`,
+  `drop index radius_sessions_subscription`,
 ];
 
 export interface StoreDatabase {

@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { closeSync, fsync, fsyncSync, openSync } from "node:fs";
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Logger } from "@kilusi/shared/logger";
 import { type JournalRecord, type JournalStatus, kindSchema } from "@kilusi/shared/sync/messages";
@@ -42,13 +42,13 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** Flushes a file to disk and calls back (node:fs `fsync`: on the runtime's thread pool). */
+/** Flushes a file's data to disk and calls back (node:fs `fdatasync`: on the runtime's thread pool). */
 export type SyncFile = (fd: number, done: (error: Error | null) => void) => void;
 
 export interface JournalOptions {
   maxBytes: number;
   /**
-   * Appends within this many ms share one transaction (one fsync). 0: the appends of one
+   * Appends within this many ms share one transaction (one flush to disk). 0: the appends of one
    * event-loop turn share one, committed at its end, so a group is whatever arrived while the
    * previous commit held the loop: large under load and on a slow disk, one record when idle.
    */
@@ -56,7 +56,7 @@ export interface JournalOptions {
   /** A group this large commits at once, without waiting for the delay. */
   maxGroup?: number;
   logger: Logger;
-  /** How the WAL is flushed to disk after a commit (default node:fs `fsync`; tests hold it back). */
+  /** How the WAL is flushed to disk after a commit (default node:fs `fdatasync`; tests hold it back). */
   syncFile?: SyncFile;
 }
 
@@ -66,8 +66,9 @@ export interface JournalOptions {
  *
  * Appends are committed through a connection of their own with `synchronous = normal`: in WAL
  * mode such a commit writes the WAL without waiting for the disk. The WAL is then flushed
- * (fsync) off the event loop, and the appends resolve when that flush returns; what the next
- * turns commit meanwhile waits for the flush after it. With `synchronous = full` the fsync ran
+ * (`fdatasync`, as SQLite itself syncs on Linux: the data and the size needed to read it, not the
+ * modification time) off the event loop, and the appends resolve when that flush returns; what
+ * the next turns commit meanwhile waits for the flush after it. With `synchronous = full` it ran
  * inside the commit, and the RADIUS server received nothing while the disk worked
  * (tests/bench/radius.ts, ADR 0010). A checkpoint (sqlite's, or a `synchronous = full`
  * connection's) syncs the WAL before copying it, so a record checkpointed first is on disk too.
@@ -185,7 +186,7 @@ export class Journal {
     const batch = this.unsynced;
     this.unsynced = [];
     this.syncing = batch;
-    (this.opts.syncFile ?? fsync)(this.writer.walFd, (error) => {
+    (this.opts.syncFile ?? fdatasync)(this.writer.walFd, (error) => {
       if (this.syncing !== batch) return; // close() synced and settled it already
       this.syncing = undefined;
       this.settle(batch, error);
@@ -318,7 +319,7 @@ export class Journal {
       this.unsynced = [];
       let error: Error | null = null;
       try {
-        fsyncSync(this.writer.walFd);
+        fdatasyncSync(this.writer.walFd);
       } catch (e) {
         error = e instanceof Error ? e : new Error(String(e));
       }

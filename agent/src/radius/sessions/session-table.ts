@@ -85,8 +85,7 @@ export class SessionTable {
     this.writeStmt = this.writer.query(`
       insert or replace into radius_sessions (nas_id, session_id, nas_ip, user_name, subscription_id, voucher_code,
         framed_ip, calling_station_id, started_at, last_seen_at, interim_seconds, input_octets, output_octets)
-      values ($nasId, $sessionId, $nasIp, $userName, $subscriptionId, $voucherCode, $framedIp,
-        $callingStationId, $startedAt, $lastSeenAt, $interimSeconds, $inputOctets, $outputOctets)`);
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.deleteStmt = this.writer.query("delete from radius_sessions where nas_id = ? and session_id = ?");
   }
 
@@ -165,8 +164,23 @@ export class SessionTable {
     this.pending.clear();
     this.writer.transaction(() => {
       for (const [key, row] of rows) {
-        if (row) this.writeStmt.run({ ...row });
-        else {
+        if (row) {
+          this.writeStmt.run(
+            row.nasId,
+            row.sessionId,
+            row.nasIp,
+            row.userName,
+            row.subscriptionId,
+            row.voucherCode,
+            row.framedIp,
+            row.callingStationId,
+            row.startedAt,
+            row.lastSeenAt,
+            row.interimSeconds,
+            row.inputOctets,
+            row.outputOctets,
+          );
+        } else {
           const [nasId, sessionId] = key.split("\u0000") as [string, string];
           this.deleteStmt.run(nasId, sessionId);
         }
