@@ -327,6 +327,17 @@ async function agentBinary(): Promise<string> {
 const agent = await startBenchAgent();
 cleanups.push(() => agent.stop());
 const agentIdleRss = procStatusMb(agent.pid, "VmRSS");
+/** The agent's RSS sampled every 100 ms while each method runs (both servers' rounds). */
+const rssSamples = new Map<string, number[]>();
+let rssPhase = "";
+const rssSampler = setInterval(() => {
+  if (rssPhase) rssSamples.get(rssPhase)?.push(procStatusMb(agent.pid, "VmRSS"));
+}, 100);
+cleanups.push(() => clearInterval(rssSampler));
+const sampleRss = (phase: string) => {
+  rssPhase = phase;
+  if (phase && !rssSamples.has(phase)) rssSamples.set(phase, []);
+};
 
 // ---- Measuring. ----
 
@@ -433,6 +444,7 @@ for (const [method, path] of Object.entries(authPaths)) {
 
 for (const [method, path] of Object.entries(authPaths) as [Method, string][]) {
   if (!METHODS.has(method)) continue;
+  sampleRss(method);
   const per: Record<ServerName, Summary[]> = { FreeRADIUS: [], agent: [] };
   for (const name of Object.keys(servers) as ServerName[]) {
     await radclientRun(servers[name], servers[name].authPort, "auth", path, WARMUP_REPEAT, USER_COUNT);
@@ -482,6 +494,7 @@ async function accountingRun(
 /** The client's ceiling (radius-ceiling.ts): the same accounting rounds against a responder that does nothing. */
 const ceiling: Summary[] = [];
 if (METHODS.has("Accounting")) {
+  sampleRss("Accounting");
   const responder = await startCeilingResponder();
   // Its own sessions (round ROUNDS is never a measured one), so no measured request is a duplicate.
   for (const name of Object.keys(servers) as ServerName[]) {
@@ -517,6 +530,7 @@ async function startCeilingResponder(): Promise<{ pid: number; acctPort: number 
   return { pid: proc.pid, acctPort: port };
 }
 
+sampleRss("");
 const agentRss = procStatusMb(agent.pid, "VmRSS");
 const agentHwm = procStatusMb(agent.pid, "VmHWM");
 const freeradiusRss = procStatusMb(freeradius.pid, "VmRSS");
@@ -594,6 +608,12 @@ allMet &&= rssMet;
 say("");
 say(
   `agent RSS after the run: ${agentRss.toFixed(1)} MB (idle at start ${agentIdleRss.toFixed(1)} MB, peak ${agentHwm.toFixed(1)} MB; target < 100 MB: ${rssMet ? "yes" : "NO"}); FreeRADIUS RSS ${freeradiusRss.toFixed(1)} MB`,
+);
+say(
+  `agent RSS while each method ran (sampled every 100 ms; median / max): ${[...rssSamples]
+    .filter(([, xs]) => xs.length > 0)
+    .map(([phase, xs]) => `${phase} ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`)
+    .join(", ")}`,
 );
 say(
   `accounting on disk: agent journal ${fmt(journalBacklog)} records for ${fmt(acctSent.agent)} requests, FreeRADIUS detail ${fmt(detailBlocks)} blocks for ${fmt(acctSent.FreeRADIUS)}`,
