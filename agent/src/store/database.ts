@@ -80,6 +80,16 @@ const SCHEMA = [
   // indexes were only a cost, paid on every Accounting-Request's row write.
   `drop index radius_sessions_user`,
   `drop index radius_sessions_subscription`,
+  // What each voucher session that ended used (octets both ways), for the plan's quota:
+  // radius/sessions/voucher-usage.ts. One row per session, so a Stop sent again counts once.
+  `create table voucher_session_usage (
+     nas_id text not null,
+     session_id text not null,
+     code text not null,
+     octets integer not null,
+     primary key (nas_id, session_id)
+   ) without rowid`,
+  `create index voucher_session_usage_code on voucher_session_usage (code)`,
 ];
 
 export interface StoreDatabase {

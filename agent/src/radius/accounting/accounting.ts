@@ -6,6 +6,7 @@ import type { RadiusPacket } from "../packet/index.ts";
 import { RecentMap } from "../recent-map.ts";
 import { Throttle } from "../server/throttle.ts";
 import type { LocalSession, SessionTable } from "../sessions/session-table.ts";
+import { VoucherUsage } from "../sessions/voucher-usage.ts";
 import { accountingRecord, statusTypeOf } from "./accounting-record.ts";
 import { sessionOwner } from "./session-owner.ts";
 
@@ -48,6 +49,7 @@ export class Accounting {
   // Identifier (a NAS that bumps Acct-Delay-Time) waits for the first and is not journaled again.
   private readonly recent = new RecentMap<Promise<AccountingOutcome>>(RECENT_MS, RECENT_MAX);
   private readonly throttle = new Throttle(60_000);
+  private readonly usage: VoucherUsage;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -59,7 +61,9 @@ export class Accounting {
       /** The agent's default Acct-Interim-Interval: a session silent for 3 of them is stale. */
       interimSeconds: number;
     },
-  ) {}
+  ) {
+    this.usage = new VoucherUsage(o.store.database);
+  }
 
   stats(): AccountingStats {
     return { ...this.stats_ };
@@ -128,12 +132,31 @@ export class Accounting {
     const { sessions } = this.o;
     switch (record.statusType) {
       case "Accounting-On":
-      case "Accounting-Off":
-        this.stats_.closedNasRestart += sessions.removeForNas(record.nasId).length;
+      case "Accounting-Off": {
+        const ended = sessions.removeForNas(record.nasId);
+        this.usage.ended(ended);
+        this.stats_.closedNasRestart += ended.length;
         return;
-      case "Stop":
-        if (record.sessionId !== null) sessions.remove(record.nasId, record.sessionId);
+      }
+      case "Stop": {
+        if (record.sessionId === null) return;
+        const online = sessions.get(record.nasId, record.sessionId);
+        const voucherCode = record.voucherCode ?? online?.voucherCode ?? null;
+        if (voucherCode !== null) {
+          // The Stop's counters are the final ones; a NAS never lowers them, so the larger wins.
+          this.usage.ended([
+            {
+              nasId: record.nasId,
+              sessionId: record.sessionId,
+              voucherCode,
+              inputOctets: Math.max(record.inputOctets, online?.inputOctets ?? 0),
+              outputOctets: Math.max(record.outputOctets, online?.outputOctets ?? 0),
+            },
+          ]);
+        }
+        sessions.remove(record.nasId, record.sessionId);
         return;
+      }
       default: {
         if (record.sessionId === null) return;
         const startedAt =
@@ -187,22 +210,27 @@ export class Accounting {
     const results = await Promise.allSettled(
       stale.map((s) => this.o.journal.append("radius.session_closed", closed(s, "stale", now))),
     );
-    let closedCount = 0;
+    const closedSessions: LocalSession[] = [];
     for (const [i, result] of results.entries()) {
-      if (result.status === "fulfilled") closedCount++;
+      if (result.status === "fulfilled") closedSessions.push(stale[i] as LocalSession);
       else {
         this.o.sessions.upsert(stale[i] as LocalSession);
         this.failed(result.reason);
       }
     }
-    this.stats_.closedStale += closedCount;
-    if (closedCount > 0) this.o.logger.info({ sessions: closedCount }, "stale RADIUS sessions closed");
-    return closedCount;
+    this.usage.ended(closedSessions);
+    this.stats_.closedStale += closedSessions.length;
+    if (closedSessions.length > 0) {
+      this.o.logger.info({ sessions: closedSessions.length }, "stale RADIUS sessions closed");
+    }
+    return closedSessions.length;
   }
 
   startSweeping(intervalMs = 60_000): void {
     this.sweepTimer ??= setInterval(() => {
-      this.sweepStale().catch((error) => this.o.logger.error({ err: String(error) }, "stale session sweep failed"));
+      this.sweepStale()
+        .then(() => this.usage.prune())
+        .catch((error) => this.o.logger.error({ err: String(error) }, "stale session sweep failed"));
     }, intervalMs);
     this.sweepTimer.unref?.();
   }

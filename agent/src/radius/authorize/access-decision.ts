@@ -29,8 +29,9 @@ export type AccessDecision =
 
 /**
  * Why a login was refused, in stable codes. Beyond the credential checks:
- * subscription_expired: an active subscriber past expiresAt; journal_full: a voucher's first
- * login could not be recorded, so it is not granted.
+ * subscription_expired: an active subscriber past expiresAt; voucher_exhausted: a voucher whose
+ * plan's quota (octets both ways) its sessions used up; journal_full: a voucher's first login
+ * could not be recorded, so it is not granted.
  */
 export type RejectReason =
   | "unknown_user"
@@ -40,6 +41,7 @@ export type RejectReason =
   | "simultaneous_use"
   | "subscription_expired"
   | "voucher_expired"
+  | "voucher_exhausted"
   | "voucher_mac_mismatch"
   | "bad_entry"
   | "journal_full";
@@ -49,6 +51,7 @@ const REPLY_MESSAGES: Partial<Record<RejectReason, string>> = {
   simultaneous_use: "Already logged in on another device",
   subscription_expired: "Subscription expired",
   voucher_expired: "Voucher expired",
+  voucher_exhausted: "Voucher data quota used up",
   voucher_mac_mismatch: "Voucher is in use by another device",
 };
 

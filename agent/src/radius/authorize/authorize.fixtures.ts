@@ -6,12 +6,20 @@ import { Journal } from "../../store/journal.ts";
 import { DesiredStateStore } from "../../store/store.ts";
 import { tempDataDir } from "../../testing/fixtures.ts";
 import { type CapturedLogs, captureLogs } from "../../testing/logs.ts";
+import { Accounting, type AccountingOutcome } from "../accounting/accounting.ts";
 import { encodeChapPassword } from "../auth/chap.ts";
 import { encodeMsChapResponse } from "../auth/mschap-v1.ts";
 import { encodeMsChap2Response } from "../auth/mschap-v2.ts";
 import { encodeUserPassword } from "../auth/user-password.ts";
 import type { CredentialRequest } from "../auth/verify-credentials.ts";
-import { decodePacket, encodeResponse, PacketCode, type RadiusPacket } from "../packet/index.ts";
+import {
+  type AttributeInput,
+  decodePacket,
+  encodeRequest,
+  encodeResponse,
+  PacketCode,
+  type RadiusPacket,
+} from "../packet/index.ts";
 import { type LocalSession, SessionTable } from "../sessions/session-table.ts";
 import { type AccessAttempt, type AccessDecision, Authorizer } from "./authorizer.ts";
 
@@ -115,6 +123,7 @@ export class Site {
   readonly journal: Journal;
   readonly logs: CapturedLogs;
   readonly authorizer: Authorizer;
+  readonly accounting: Accounting;
   private revision = 0;
 
   constructor({ journalBytes = 1 << 20, interimSeconds = 300 } = {}) {
@@ -130,6 +139,21 @@ export class Site {
       logger: this.logs.logger,
       interimSeconds,
     });
+    this.accounting = new Accounting({
+      store: this.store,
+      sessions: this.sessions,
+      journal: this.journal,
+      logger: this.logs.logger,
+      interimSeconds,
+    });
+  }
+
+  /** An Accounting-Request from nas-1 as the server hands it over (decoded, authenticator checked). */
+  account(attributes: AttributeInput[], now = BASE): Promise<AccountingOutcome> {
+    const wire = encodeRequest({ code: PacketCode.AccountingRequest, identifier: 9, secret: SECRET, attributes });
+    const decoded = decodePacket(wire);
+    if (!decoded.ok) throw new Error(`accounting request does not decode: ${decoded.error.message}`);
+    return this.accounting.handle(decoded.packet, { id: "nas-1", address: "10.0.0.1" }, now);
   }
 
   /** One changes batch from the cloud: data null deletes the entry (a terminated subscriber). */

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { parseRecordData } from "@kilusi/shared/sync/radius-records";
 import { removeTempDirs } from "../../testing/fixtures.ts";
+import { VoucherUsage } from "../sessions/voucher-usage.ts";
 import {
   at,
   BASE,
@@ -227,4 +228,102 @@ describe("MAC binding and simultaneous use", () => {
     expect(reply.map(([n]) => n)).not.toContain("Mikrotik-Rate-Limit");
     expect(reply).toContainEqual(["Acct-Interim-Interval", 600]);
   });
+});
+
+describe("a voucher's data quota (the plan's quotaBytes, octets both ways)", () => {
+  const GiB = 2 ** 30;
+  const withQuota = (quotaBytes: number) => voucher({ plan: { ...voucher().plan, quotaBytes } });
+  const session = (id: string, type: string, octets: { input?: number; output?: number; gigawords?: number } = {}) =>
+    site.account([
+      ["Acct-Status-Type", type],
+      ["User-Name", CODE],
+      ["Acct-Session-Id", id],
+      ["Class", `k1:v:${CODE}`],
+      ["Calling-Station-Id", MAC],
+      ["Acct-Input-Octets", octets.input ?? 0],
+      ["Acct-Output-Octets", octets.output ?? 0],
+      ["Acct-Output-Gigawords", octets.gigawords ?? 0],
+    ]);
+  const limits = (decision: Awaited<ReturnType<typeof login>>) =>
+    valuesOf(onTheWire(decision)).filter(([name]) => name.startsWith("Mikrotik-Total-Limit"));
+
+  test("the Accept gives the router what is left; used up by ended sessions → voucher_exhausted", async () => {
+    open().apply("voucher", CODE, withQuota(5 * GiB));
+    expect(limits(await login())).toEqual([
+      ["Mikrotik-Total-Limit", GiB],
+      ["Mikrotik-Total-Limit-Gigawords", 1],
+    ]);
+    expect(await session("a", "Start")).toEqual({ answer: true, journaled: true });
+    await session("a", "Interim-Update", { input: 1_000, output: 2_000 });
+    // A Gigaword is 2^32 octets (4 GiB).
+    expect(await session("a", "Stop", { input: 1_000_000, output: 0, gigawords: 1 })).toEqual({
+      answer: true,
+      journaled: true,
+    });
+    // 5 GiB − (4 GiB + 1,000,000): the next login may use what remains, and no more.
+    const left = GiB - 1_000_000;
+    expect(limits(await login({ now: at(60) }))).toEqual([
+      ["Mikrotik-Total-Limit", left],
+      ["Mikrotik-Total-Limit-Gigawords", 0],
+    ]);
+    await session("b", "Start");
+    await session("b", "Stop", { input: left - 10, output: 10 });
+    const refused = await login({ now: at(120) });
+    expect(refused).toMatchObject({ accept: false, reason: "voucher_exhausted" });
+    expect(valuesOf(onTheWire(refused))).toContainEqual(["Reply-Message", "Voucher data quota used up"]);
+  });
+
+  test("a Stop sent again (after an agent restart) counts once; an online session counts with its latest interim", async () => {
+    open().apply("voucher", CODE, withQuota(10_000));
+    await login();
+    await session("a", "Start");
+    await session("a", "Stop", { input: 3_000, output: 1_000 });
+    // A copy with a bumped Acct-Delay-Time is the same request; this one is a new copy of the Stop
+    // with the counters it had (the router's retransmit after our restart): still 4,000.
+    await session("a", "Stop", { input: 3_000, output: 1_000 });
+    expect(limits(await login({ now: at(10) }))).toContainEqual(["Mikrotik-Total-Limit", 6_000]);
+    // Online from the same device (a re-dial is let in): its octets so far are used too.
+    await session("b", "Start");
+    await session("b", "Interim-Update", { input: 500, output: 500 });
+    expect(limits(await login({ now: at(20) }))).toContainEqual(["Mikrotik-Total-Limit", 5_000]);
+  });
+
+  test("sessions ended by a NAS restart or closed as stale count with their last counters", async () => {
+    open({ interimSeconds: 60 }).apply("voucher", CODE, withQuota(10_000));
+    await login();
+    await session("a", "Start");
+    await session("a", "Interim-Update", { input: 2_000, output: 0 });
+    await site.account([["Acct-Status-Type", "Accounting-On"]]);
+    await session("b", "Start");
+    await session("b", "Interim-Update", { input: 0, output: 3_000 });
+    // No interim for 3 × 60 s: stale.
+    expect(await site.accounting.sweepStale(at(600))).toBe(1);
+    expect(limits(await login({ now: at(600) }))).toContainEqual(["Mikrotik-Total-Limit", 5_000]);
+  });
+
+  test("without a quota nothing is counted against and no limit is sent", async () => {
+    open().apply("voucher", CODE, voucher());
+    await login();
+    await session("a", "Stop", { input: 0, output: 0, gigawords: 1_000 });
+    const again = await login({ now: at(10) });
+    expect(again.accept).toBe(true);
+    expect(limits(again)).toEqual([]);
+  });
+});
+
+test("a voucher the site no longer holds (expired, voided) loses its usage rows at the next prune", async () => {
+  open().apply("voucher", CODE, voucher({ plan: { ...voucher().plan, quotaBytes: 10_000 } }));
+  await login();
+  await site.account([
+    ["Acct-Status-Type", "Stop"],
+    ["User-Name", CODE],
+    ["Acct-Session-Id", "a"],
+    ["Class", `k1:v:${CODE}`],
+    ["Acct-Input-Octets", 100],
+  ]);
+  const usage = new VoucherUsage(site.db);
+  expect(usage.prune()).toBe(0);
+  site.apply("voucher", CODE, null);
+  expect(usage.prune()).toBe(1);
+  expect(site.db.db.query("select count(*) as n from voucher_session_usage").get()).toEqual({ n: 0 });
 });

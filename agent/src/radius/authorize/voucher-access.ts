@@ -2,6 +2,7 @@ import type { VoucherActivatedRecord } from "@kilusi/shared/sync/radius-records"
 import type { VoucherState } from "@kilusi/shared/sync/site-state";
 import { JournalFullError } from "../../store/journal.ts";
 import type { AttributeInput, EncodedAttributes } from "../packet/encode.ts";
+import { VoucherUsage } from "../sessions/voucher-usage.ts";
 import type { AccessAttempt, AuthorizerOptions, Outcome, RejectReason } from "./access-decision.ts";
 import { reject } from "./access-decision.ts";
 import { sameStation } from "./calling-station.ts";
@@ -28,8 +29,11 @@ const validUntil = (from: Date, seconds: number) => new Date(Math.min(from.getTi
 export class VoucherAccess {
   /** First logins being recorded, by code: a second login of the same code waits for the first. */
   private readonly activations = new Map<string, Promise<Activation>>();
+  private readonly usage: VoucherUsage;
 
-  constructor(private readonly o: AuthorizerOptions & { uses: VoucherUses }) {}
+  constructor(private readonly o: AuthorizerOptions & { uses: VoucherUses }) {
+    this.usage = new VoucherUsage(o.store.database);
+  }
 
   /** The voucher entry for a typed code; codes are upper case, and a phone may not type them so. */
   find(userName: string): { key: string; data: Record<string, unknown> } | null {
@@ -74,6 +78,8 @@ export class VoucherAccess {
     let use = this.o.uses.get(code);
     const problem = this.problem(v, use, a, code);
     if (problem) return refuse(problem);
+    const left = this.octetsLeft(v, a, code);
+    if (left !== null && left <= 0) return refuse("voucher_exhausted");
     if (activationOf(v, use) === null) {
       const activation = await this.activate(code, v, a);
       if (!activation.ok) return refuse(activation.reason);
@@ -84,10 +90,24 @@ export class VoucherAccess {
     }
     const expiresAt = expiryOf(v, use) as Date;
     const attributes: AttributeInput[] = [reply, ["Session-Timeout", secondsUntil(expiresAt, a.now)]];
+    // The router ends the session when the rest of the quota is used (RouterOS hotspot: octets
+    // both ways, 64 bits as Gigawords and the low 32).
+    if (left !== null) {
+      attributes.push(
+        ["Mikrotik-Total-Limit", left % 2 ** 32],
+        ["Mikrotik-Total-Limit-Gigawords", Math.floor(left / 2 ** 32)],
+      );
+    }
     return {
       decision: { accept: true, attributes, subscriptionId: null, voucherCode: code, policy: "voucher" },
       subject,
     };
+  }
+
+  /** Octets the plan's quota still allows, at least 0; null: the plan has no quota. */
+  private octetsLeft(v: VoucherState, a: AccessAttempt, code: string): number | null {
+    if (v.plan.quotaBytes === null) return null;
+    return Math.max(0, v.plan.quotaBytes - this.usage.usedOctets(code, this.o.sessions, [code, a.userName]));
   }
 
   /** The code as stored; failing that, as typed (a code typed in lower case in both fields). */

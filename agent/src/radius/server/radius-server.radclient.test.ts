@@ -245,6 +245,46 @@ if (requirePeer("radclient", Boolean(Bun.which("radclient")), "apt-get install f
       }
     });
 
+    test("a hotspot voucher: the Accept carries what its quota leaves; used up → Access-Reject saying so; expired → rejected", async () => {
+      const voucher = (code: string, over: object) => ({
+        id: `voucher-${code}`,
+        state: "sold",
+        validitySeconds: 3600,
+        activatedAt: null,
+        expiresAt: null,
+        mac: null,
+        macBinding: false,
+        plan: { ...subscriberState("x", "x").plan, id: "plan-1g", type: "hotspot", quotaBytes: 1_000_000 },
+        ...over,
+      });
+      site.apply([
+        ["voucher", "QUOTA1", voucher("QUOTA1", {})],
+        ["voucher", "OLD1", voucher("OLD1", { state: "active", activatedAt: "2020-01-01T00:00:00.000Z" })],
+      ]);
+      const login = (code: string) =>
+        radclient(auth, "auth", [`User-Name = "${code}"`, `User-Password = "${code}"`, MA]);
+      const first = await login("QUOTA1");
+      expect(first.out).toContain("Received Access-Accept");
+      expect(received(first.out)).toContain("Mikrotik-Total-Limit = 1000000");
+      const session = (type: string, octets: number) =>
+        radclient(acct, "acct", [
+          `Acct-Status-Type = ${type}`,
+          'User-Name = "QUOTA1"',
+          'Acct-Session-Id = "hs-quota-1"',
+          `Class = 0x${Buffer.from("k1:v:QUOTA1").toString("hex")}`,
+          `Acct-Input-Octets = ${octets}`,
+          `Acct-Output-Octets = ${octets}`,
+        ]);
+      expect((await session("Start", 0)).out).toContain("Received Accounting-Response");
+      expect((await session("Stop", 600_000)).out).toContain("Received Accounting-Response");
+      const after = await login("QUOTA1");
+      expect(after.out).toContain("Received Access-Reject");
+      expect(received(after.out)).toContain('Reply-Message = "Voucher data quota used up"');
+      const old = await login("OLD1");
+      expect(old.out).toContain("Received Access-Reject");
+      expect(received(old.out)).toContain('Reply-Message = "Voucher expired"');
+    });
+
     test("onAccessAccepted tells who logged in, where, and when", async () => {
       const from = accepted.length;
       const t0 = Date.now();
