@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { removeTempDirs, tempDataDir } from "../testing/fixtures.ts";
 import { captureLogs } from "../testing/logs.ts";
 import { openStoreDatabase, STORE_FILE } from "./database.ts";
-import { Journal, JournalClosedError, JournalFullError } from "./journal.ts";
+import { Journal, JournalClosedError, JournalFailedError, JournalFullError } from "./journal.ts";
 
 afterAll(removeTempDirs);
 
@@ -93,7 +93,7 @@ describe("journal", () => {
     db.close();
   });
 
-  test("a failed flush rejects its appends (the NAS retries) and is logged; close() flushes what is still waiting", async () => {
+  test("a failed flush rejects its appends and those committed after it (the NAS retries), and the journal refuses more", async () => {
     const logs = captureLogs();
     const db = openStoreDatabase(tempDataDir());
     const flushes: ((error: Error | null) => void)[] = [];
@@ -105,15 +105,32 @@ describe("journal", () => {
     });
     const failed = journal.append("test.load", { i: 1 });
     await new Promise((resolve) => setImmediate(resolve));
-    flushes[0]?.(Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }));
-    await expect(failed).rejects.toThrow("EIO");
-    expect(logs.find("journal flush to disk failed").map((l) => l.records)).toEqual([1]);
-    // Never flushed by syncFile: close() flushes it itself before it returns.
-    const waiting = journal.append("test.load", { i: 2 });
+    // Committed while the failing flush runs: a later flush would not make it safe either.
+    const behind = journal.append("test.load", { i: 2 });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(flushes).toHaveLength(2);
+    expect(journal.commits).toBe(2);
+    flushes[0]?.(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));
+    await expect(failed).rejects.toMatchObject({ code: "journal.failed", message: expect.stringContaining("EIO") });
+    await expect(behind).rejects.toMatchObject({ code: "journal.failed" });
+    expect(logs.find("journal flush to disk failed").map((l) => l.records)).toEqual([2]);
+    await expect(journal.append("test.load", { i: 3 })).rejects.toBeInstanceOf(JournalFailedError);
+    expect(flushes).toHaveLength(1);
     journal.close();
-    expect(await waiting).toBe(2);
+    db.close();
+  });
+
+  test("close() flushes what still waits for a flush before it returns", async () => {
+    const db = openStoreDatabase(tempDataDir());
+    const journal = new Journal(db, {
+      maxBytes: 1 << 30,
+      groupCommitMs: 0,
+      logger: captureLogs().logger,
+      syncFile: () => {}, // never calls back
+    });
+    const waiting = journal.append("test.load", { i: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    journal.close();
+    expect(await waiting).toBe(1);
     db.close();
   });
 

@@ -26,6 +26,20 @@ export class JournalClosedError extends Error {
   }
 }
 
+/**
+ * After a flush of the WAL to disk failed: what was written since the last good flush may not be
+ * on disk, and SQLite's recovery drops every WAL frame after a missing one — records answered
+ * later included. So the journal refuses every append until the agent is restarted (and the
+ * store reopened from what the disk holds), as a database server stops on a failed fsync.
+ */
+export class JournalFailedError extends Error {
+  readonly code = "journal.failed";
+  constructor(cause: Error) {
+    super(`journal refuses appends: a flush to disk failed (${cause.message}); restart the agent`, { cause });
+    this.name = "JournalFailedError";
+  }
+}
+
 /** One record's data must fit a journal message (1 MiB) with room for its envelope. */
 export const MAX_RECORD_BYTES = 512 * 1024;
 /** Percentages of the cap that warn (and journal an `agent.alert`) when crossed upward. */
@@ -94,6 +108,8 @@ export class Journal {
   /** Committed, in the flush now running. */
   private syncing: Pending[] | undefined;
   private writer: { db: Database; insert: ReturnType<Database["query"]>; walFd: number } | undefined;
+  /** Set by a failed flush: from then on every append is refused. */
+  private failure: JournalFailedError | undefined;
 
   private readonly deleteRange;
   private readonly oldest;
@@ -123,6 +139,7 @@ export class Journal {
   /** Resolves with the record's seq once the transaction holding it has committed. */
   append(kind: string, data: Record<string, unknown>): Promise<number> {
     if (this.closed) return Promise.reject(new JournalClosedError());
+    if (this.failure) return Promise.reject(this.failure);
     if (!this.validKinds.has(kind)) {
       if (!kindSchema.safeParse(kind).success) {
         return Promise.reject(new TypeError(`journal: bad kind ${JSON.stringify(kind)}`));
@@ -197,9 +214,18 @@ export class Journal {
   private settle(batch: Pending[], error: Error | null): void {
     if (error) {
       // Committed, but not known to be on disk: not answered, so the NAS sends it again (the
-      // cloud keeps one copy per uniqueId, and the sender may already have sent this one).
-      this.opts.logger.error({ err: String(error), records: batch.length }, "journal flush to disk failed");
-      for (const p of batch) p.reject(error);
+      // cloud keeps one copy per uniqueId, and the sender may already have sent this one). Nor
+      // is anything committed after it: a later flush would not make it safe (JournalFailedError).
+      this.failure ??= new JournalFailedError(error);
+      const refused = [...batch, ...this.unsynced, ...this.pending];
+      this.unsynced = [];
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.opts.logger.error(
+        { err: String(error), records: refused.length },
+        "journal flush to disk failed: appends refused until the agent restarts",
+      );
+      for (const p of refused) p.reject(this.failure);
       return;
     }
     for (const p of batch) p.resolve(p.seq);
