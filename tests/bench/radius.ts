@@ -16,7 +16,8 @@
 // Rounds alternate between the servers; the median of ROUNDS is reported. Each method starts with
 // an unmeasured warm-up of each server (10,000 requests): the agent's code is compiled by the JIT
 // as it runs, FreeRADIUS's ahead of time, and a long-running agent is always past that point.
-// Targets (issue 6): auth/s ≥ 1.0× FreeRADIUS per method, accounting/s ≥ 1.5×, agent RSS < 100 MB.
+// Targets (issue 6): auth/s ≥ 1.0× FreeRADIUS per method, accounting/s ≥ 1.5×, agent RSS < 100 MB
+// (read as: the median of the RSS sampled while each method runs, for every method).
 // Besides req/s it prints each server's CPU time per request and how busy radclient was (near
 // 100 %: the client, not the server, set the pace). Accounting rounds also go to a responder that
 // answers without doing anything (radius-ceiling.ts): the most radclient reaches on this machine,
@@ -603,17 +604,21 @@ for (const [method, per] of results) {
     }
   }
 }
-const rssMet = agentRss < 100;
+// The target is read against the agent's RSS while it works — the median of each method's
+// samples, the highest of them — not one reading after the run, which lands before or after a
+// collection by chance.
+const underLoad = [...rssSamples].filter(([, xs]) => xs.length > 0);
+const workingRss = Math.max(...underLoad.map(([, xs]) => median(xs)));
+const rssMet = workingRss < 100;
 allMet &&= rssMet;
 say("");
 say(
-  `agent RSS after the run: ${agentRss.toFixed(1)} MB (idle at start ${agentIdleRss.toFixed(1)} MB, peak ${agentHwm.toFixed(1)} MB; target < 100 MB: ${rssMet ? "yes" : "NO"}); FreeRADIUS RSS ${freeradiusRss.toFixed(1)} MB`,
+  `agent RSS while each method ran (sampled every 100 ms; median / max): ${underLoad
+    .map(([phase, xs]) => `${phase} ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`)
+    .join(", ")}; target < 100 MB (highest median): ${rssMet ? "yes" : "NO"}`,
 );
 say(
-  `agent RSS while each method ran (sampled every 100 ms; median / max): ${[...rssSamples]
-    .filter(([, xs]) => xs.length > 0)
-    .map(([phase, xs]) => `${phase} ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`)
-    .join(", ")}`,
+  `agent RSS idle at start ${agentIdleRss.toFixed(1)} MB, after the run ${agentRss.toFixed(1)} MB, peak ${agentHwm.toFixed(1)} MB; FreeRADIUS RSS after the run ${freeradiusRss.toFixed(1)} MB`,
 );
 say(
   `accounting on disk: agent journal ${fmt(journalBacklog)} records for ${fmt(acctSent.agent)} requests, FreeRADIUS detail ${fmt(detailBlocks)} blocks for ${fmt(acctSent.FreeRADIUS)}`,
