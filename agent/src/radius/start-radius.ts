@@ -16,8 +16,8 @@ export interface RadiusService {
   sessions: SessionTable;
   server: RadiusServer;
   /**
-   * Stops taking datagrams at once (synchronously), then resolves when the ports are closed.
-   * The journal stays open: the agent closes it after.
+   * Stops taking datagrams and closes the ports (synchronously; the promise is for callers that
+   * shut several services down in turn). The journal stays open: the agent closes it after.
    */
   close(): Promise<void>;
   stats(): RadiusServerStats & { nases: number; sessions: number };
@@ -65,20 +65,19 @@ export async function startRadius(o: {
     { bind: o.config.bind, authPort: server.authPort, acctPort: server.acctPort, nases: nases.size() },
     "RADIUS listening",
   );
-  let closing: Promise<void> | undefined;
+  let closed = false;
   return {
     authPort: server.authPort,
     acctPort: server.acctPort,
     sessions,
     server,
-    close: () => {
-      closing ??= (async () => {
-        accounting.close();
-        nases.close();
-        await server.close();
-        sessions.close();
-      })();
-      return closing;
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      accounting.close();
+      nases.close();
+      server.close();
+      sessions.close();
     },
     stats: () => ({ ...server.stats(), nases: nases.size(), sessions: sessions.count() }),
   };

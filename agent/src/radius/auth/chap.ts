@@ -1,4 +1,4 @@
-import { constantTimeEqual, md5 } from "./bytes.ts";
+import { constantTimeEqual, md5 } from "../bytes.ts";
 
 /** RFC 2865 §5.3: CHAP Ident (1 byte) then the 16-byte MD5 response. */
 export const CHAP_PASSWORD_LENGTH = 17;

@@ -1,4 +1,4 @@
-import { md5, xor } from "./bytes.ts";
+import { md5, xor } from "../bytes.ts";
 import { hideUserPassword, revealUserPassword } from "./user-password.ts";
 
 const BLOCK = 16;

@@ -1,4 +1,4 @@
-import { head, sha1 } from "./bytes.ts";
+import { head, sha1 } from "../bytes.ts";
 
 // RFC 3079 §3.4: the constants, verbatim.
 const MASTER_MAGIC = Buffer.from("This is the MPPE Master Key", "ascii");

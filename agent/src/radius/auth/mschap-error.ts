@@ -1,4 +1,4 @@
-import { hexUpper } from "./bytes.ts";
+import { hexUpper } from "../bytes.ts";
 
 /** RFC 2759 §6 (and RFC 2433 §5 for MS-CHAPv1) failure codes. */
 export const MsChapErrorCode = {

@@ -1,4 +1,4 @@
-import { constantTimeEqual } from "./bytes.ts";
+import { constantTimeEqual } from "../bytes.ts";
 import { challengeResponse, ntPasswordHash } from "./nt-hash.ts";
 
 /** RFC 2548 §2.1.3 MS-CHAP-Challenge for MS-CHAPv1 is 8 bytes. */

@@ -1,4 +1,4 @@
-import { constantTimeEqual, head, hexUpper, sha1 } from "./bytes.ts";
+import { constantTimeEqual, head, hexUpper, sha1 } from "../bytes.ts";
 import { challengeResponse, hashNtPasswordHash, ntPasswordHash } from "./nt-hash.ts";
 
 /** RFC 2548 §2.3.2: MS-CHAP-Challenge for MS-CHAPv2 is the 16-byte authenticator challenge. */

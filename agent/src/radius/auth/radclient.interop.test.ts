@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { udp } from "bun";
 import { requirePeer } from "../../../../tests/support/peers.ts";
-import { md5 } from "./bytes.ts";
+import { md5 } from "../bytes.ts";
 import type { MicrosoftReplyAttribute } from "./microsoft.attributes.ts";
 import { encodeMsChap2Response } from "./mschap-v2.ts";
 import { type CredentialRequest, type VerifyResult, verifyCredentials } from "./verify-credentials.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { md5, xor } from "./bytes.ts";
+import { md5, xor } from "../bytes.ts";
 import {
   decodeUserPassword,
   encodeUserPassword,

@@ -1,4 +1,4 @@
-import { constantTimeEqual, md5, xor } from "./bytes.ts";
+import { constantTimeEqual, md5, xor } from "../bytes.ts";
 
 /** RFC 2865 §5.2: the hidden value is 16 to 128 bytes, in whole 16-byte blocks. */
 export const USER_PASSWORD_MAX = 128;

@@ -11,7 +11,7 @@
  *   after the MA is in place.
  */
 import { timingSafeEqual } from "node:crypto";
-import { hmacMd5, md5 } from "../auth/bytes.ts";
+import { hmacMd5, md5 } from "../bytes.ts";
 
 export const HEADER_LENGTH = 20;
 export const AUTHENTICATOR_LENGTH = 16;

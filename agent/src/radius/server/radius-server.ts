@@ -184,7 +184,8 @@ export class RadiusServer {
     };
   }
 
-  async close(): Promise<void> {
+  /** Stops answering and closes both sockets (at once: Bun closes a UDP socket synchronously). */
+  close(): void {
     if (this.closed) return;
     this.closed = true;
     this.auth?.close();

@@ -1,7 +1,9 @@
+// The byte-level primitives both the packet layer (authenticators, Message-Authenticator) and the
+// credential checks (CHAP, MS-CHAP, MPPE) are built on.
 import { createCipheriv, createHash, timingSafeEqual } from "node:crypto";
 
 // Bun 1.4.5's node:crypto is BoringSSL-backed: MD4 and single DES work without OpenSSL's legacy
-// provider (checked in primitives.test.ts), so no pure-TS fallback is needed.
+// provider (checked in bytes.test.ts), so no pure-TS fallback is needed.
 
 // One-shot hashes through Bun's own hashers: a third to a half cheaper per call than
 // node:crypto's createHash, and the request path makes several per packet. Each hashes into a
