@@ -1,5 +1,6 @@
 import type { DownMessage, StateEntry } from "@kilusi/shared/sync/messages";
 import { stateHash } from "@kilusi/shared/sync/state-hash";
+import { RecentMap } from "../recent-map.ts";
 import type { StoreDatabase } from "./database.ts";
 
 export type ChangesOutcome =
@@ -17,11 +18,6 @@ export type SnapshotOutcome =
   /** `parts` or `revision` disagree with the parts staged under the same snapshotId. */
   | { status: "inconsistent"; detail: string };
 
-/**
- * The site's desired state as the cloud last sent it: (kind, key) → data, and the revision it is
- * at. Every change of it is one transaction together with the revision, so a crash leaves the
- * store at one revision or the next, never between.
- */
 /** Lookups kept in memory (store.ts `lookups`): logins repeat, 4,096 × ~1 KB at most. */
 const LOOKUP_CACHE_SIZE = 4096;
 
@@ -35,6 +31,11 @@ export interface AppliedChange {
 
 export type AppliedListener = (changes: readonly AppliedChange[], revision: number) => void;
 
+/**
+ * The site's desired state as the cloud last sent it: (kind, key) → data, and the revision it is
+ * at. Every change of it is one transaction together with the revision, so a crash leaves the
+ * store at one revision or the next, never between.
+ */
 export class DesiredStateStore {
   private readonly upsert;
   private readonly remove;
@@ -48,7 +49,10 @@ export class DesiredStateStore {
    * answers with a state older than the store's; bounded, so 50,000 subscribers do not all come
    * into memory. Callers must not mutate what they get.
    */
-  private readonly lookups = new Map<string, { key: string; data: Record<string, unknown> } | null>();
+  private readonly lookups = new RecentMap<{ key: string; data: Record<string, unknown> } | null>(
+    Number.POSITIVE_INFINITY,
+    LOOKUP_CACHE_SIZE,
+  );
 
   constructor(private readonly s: StoreDatabase) {
     this.upsert = s.db.query("insert or replace into desired_state (kind, key, data) values (?, ?, ?)");
@@ -100,10 +104,11 @@ export class DesiredStateStore {
     id: string,
     load: () => { key: string; data: Record<string, unknown> } | null,
   ): { key: string; data: Record<string, unknown> } | null {
-    if (this.lookups.has(id)) return this.lookups.get(id) ?? null;
+    // No expiry (an apply empties it), so the clock does not matter: 0.
+    const held = this.lookups.get(id, 0);
+    if (held !== undefined) return held;
     const found = load();
-    if (this.lookups.size >= LOOKUP_CACHE_SIZE) this.lookups.delete(this.lookups.keys().next().value as string);
-    this.lookups.set(id, found);
+    this.lookups.set(id, found, 0);
     return found;
   }
 

@@ -1,9 +1,9 @@
 import type { Logger } from "@kilusi/shared/logger";
 import type { AccountingRecord, SessionClosedRecord } from "@kilusi/shared/sync/radius-records";
+import { RecentMap } from "../../recent-map.ts";
 import { type Journal, JournalClosedError, JournalFullError } from "../../store/journal.ts";
 import type { DesiredStateStore } from "../../store/store.ts";
 import type { RadiusPacket } from "../packet/index.ts";
-import { RecentMap } from "../recent-map.ts";
 import { Throttle } from "../server/throttle.ts";
 import type { LocalSession, SessionTable } from "../sessions/session-table.ts";
 import { VoucherUsage } from "../sessions/voucher-usage.ts";

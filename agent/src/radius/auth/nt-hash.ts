@@ -1,5 +1,5 @@
+import { RecentMap } from "../../recent-map.ts";
 import { desCipher, desEncrypt, md4 } from "../bytes.ts";
-import { RecentMap } from "../recent-map.ts";
 
 // An MS-CHAP login derives the same things from the same password every time: two MD4s and
 // three DES key schedules, a large part of its cost (tests/bench/radius.ts). They are kept, in

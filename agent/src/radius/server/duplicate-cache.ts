@@ -1,4 +1,4 @@
-import { RecentMap } from "../recent-map.ts";
+import { RecentMap } from "../../recent-map.ts";
 
 /**
  * RFC 5080 §2.2.2 duplicate detection: a request is the same one again when its source address

@@ -1,4 +1,4 @@
-import { RecentMap } from "../recent-map.ts";
+import { RecentMap } from "../../recent-map.ts";
 
 /**
  * At most one log line per key per interval: a flood of bad datagrams, or a journal that stays

@@ -47,6 +47,13 @@ export class RecentMap<V> {
     this.old.delete(key);
   }
 
+  /** Drops every entry. */
+  clear(): void {
+    this.young = new Map();
+    this.old = new Map();
+    this.youngSince = Number.NEGATIVE_INFINITY;
+  }
+
   /** Entries held, expired ones not yet dropped included. */
   size(): number {
     return this.young.size + this.old.size;

@@ -47,4 +47,23 @@ describe("RecentMap", () => {
     expect(map.get("keep", 0)).toBe("v2");
     expect(map.get("x", 0)).toBeUndefined();
   });
+
+  test("without a ttl (Infinity) only the cap drops entries; null is a value; clear() empties it", () => {
+    const map = new RecentMap<string | null>(Number.POSITIVE_INFINITY, 4);
+    map.set("a", null, 0);
+    map.set("b", "B", 0);
+    expect(map.get("a", Number.MAX_SAFE_INTEGER)).toBeNull();
+    expect(map.get("b", Number.MAX_SAFE_INTEGER)).toBe("B");
+    map.set("c", "C", 0);
+    map.set("d", "D", 0);
+    map.set("e", "E", 0); // the young generation was full: a and b went
+    expect(map.get("a", 0)).toBeUndefined();
+    expect(map.get("e", 0)).toBe("E");
+    expect(map.size()).toBeLessThanOrEqual(4);
+    map.clear();
+    expect(map.size()).toBe(0);
+    expect(map.get("e", 0)).toBeUndefined();
+    map.set("f", "F", 0);
+    expect(map.get("f", 0)).toBe("F");
+  });
 });
