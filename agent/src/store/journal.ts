@@ -3,6 +3,7 @@ import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from "node:f
 import { dirname } from "node:path";
 import type { Logger } from "@kilusi/shared/logger";
 import { type JournalRecord, type JournalStatus, kindSchema } from "@kilusi/shared/sync/messages";
+import { isoAt } from "../iso-time.ts";
 import type { StoreDatabase } from "./database.ts";
 
 /** Appends fail with this when the journal holds `capBytes`: nothing is dropped or overwritten to make room. */
@@ -162,7 +163,7 @@ export class Journal {
     }
     this.fullLogged = false;
     return new Promise<number>((resolve, reject) => {
-      this.pending.push({ kind, at: new Date().toISOString(), data: text, bytes, seq: 0, resolve, reject });
+      this.pending.push({ kind, at: isoAt(Date.now()), data: text, bytes, seq: 0, resolve, reject });
       this.pendingBytes += bytes;
       if (this.pending.length >= (this.opts.maxGroup ?? 500)) this.flush();
       else if (this.opts.groupCommitMs === 0) this.timer ??= setImmediate(() => this.flush());

@@ -1,4 +1,5 @@
 import type { AccountingRecord } from "@kilusi/shared/sync/radius-records";
+import { isoAt } from "../../iso-time.ts";
 import {
   accountingTotals,
   integerOf,
@@ -79,8 +80,9 @@ export function accountingRecord(packet: RadiusPacket, ctx: RecordContext): Acco
   const totals = accountingTotals(packet);
   const eventTimestamp = packet.attributes.find((a) => a.name === "Event-Timestamp")?.value;
   const delaySeconds = integerOf(packet, "Acct-Delay-Time") ?? 0;
+  const receivedMs = ctx.receivedAt.getTime();
   const eventAt =
-    eventTimestamp instanceof Date ? eventTimestamp : new Date(ctx.receivedAt.getTime() - delaySeconds * 1000);
+    eventTimestamp instanceof Date ? eventTimestamp.toISOString() : isoAt(receivedMs - delaySeconds * 1000);
   const cause = namedValueOf(packet, "Acct-Terminate-Cause");
   return {
     uniqueId: accountingUniqueId(ctx.nasId, packet),
@@ -100,7 +102,7 @@ export function accountingRecord(packet: RadiusPacket, ctx: RecordContext): Acco
     inputPackets: integerOf(packet, "Acct-Input-Packets") ?? 0,
     outputPackets: integerOf(packet, "Acct-Output-Packets") ?? 0,
     terminateCause: cause === undefined ? null : String(cause),
-    eventAt: eventAt.toISOString(),
-    receivedAt: ctx.receivedAt.toISOString(),
+    eventAt,
+    receivedAt: isoAt(receivedMs),
   };
 }

@@ -2,6 +2,7 @@ import type { VoucherActivatedRecord } from "@kilusi/shared/sync/radius-records"
 import type { VoucherState } from "@kilusi/shared/sync/site-state";
 import { JournalFullError } from "../../store/journal.ts";
 import type { AttributeInput, EncodedAttributes } from "../packet/encode.ts";
+import { splitOctets64 } from "../packet/index.ts";
 import { VoucherUsage } from "../sessions/voucher-usage.ts";
 import type { AccessAttempt, AuthorizerOptions, Outcome, RejectReason } from "./access-decision.ts";
 import { reject } from "./access-decision.ts";
@@ -93,10 +94,8 @@ export class VoucherAccess {
     // The router ends the session when the rest of the quota is used (RouterOS hotspot: octets
     // both ways, 64 bits as Gigawords and the low 32).
     if (left !== null) {
-      attributes.push(
-        ["Mikrotik-Total-Limit", left % 2 ** 32],
-        ["Mikrotik-Total-Limit-Gigawords", Math.floor(left / 2 ** 32)],
-      );
+      const { octets, gigawords } = splitOctets64(left);
+      attributes.push(["Mikrotik-Total-Limit", octets], ["Mikrotik-Total-Limit-Gigawords", gigawords]);
     }
     return {
       decision: { accept: true, attributes, subscriptionId: null, voucherCode: code, policy: "voucher" },
