@@ -7,6 +7,7 @@ import { requirePeer } from "../../../../tests/support/peers.ts";
 import { removeTempDirs } from "../../testing/fixtures.ts";
 import { encodeMsChap2Response } from "../auth/mschap-v2.ts";
 import { encodeUserPassword } from "../auth/user-password.ts";
+import { plan, voucher } from "../authorize/authorize.fixtures.ts";
 import { type AttributeInput, decodePacket, encodeRequest, PacketCode, verifyResponse } from "../packet/index.ts";
 import type { AccessAccepted } from "./radius-server.ts";
 import { nasState, radclient, rawClient, SECRET, startTestSite, subscriberState, type TestSite } from "./test-site.ts";
@@ -246,20 +247,10 @@ if (requirePeer("radclient", Boolean(Bun.which("radclient")), "apt-get install f
     });
 
     test("a hotspot voucher: the Accept carries what its quota leaves; used up → Access-Reject saying so; expired → rejected", async () => {
-      const voucher = (code: string, over: object) => ({
-        id: `voucher-${code}`,
-        state: "sold",
-        validitySeconds: 3600,
-        activatedAt: null,
-        expiresAt: null,
-        mac: null,
-        macBinding: false,
-        plan: { ...subscriberState("x", "x").plan, id: "plan-1g", type: "hotspot", quotaBytes: 1_000_000 },
-        ...over,
-      });
+      const withQuota = plan({ id: "plan-1m", type: "hotspot", quotaBytes: 1_000_000 });
       site.apply([
-        ["voucher", "QUOTA1", voucher("QUOTA1", {})],
-        ["voucher", "OLD1", voucher("OLD1", { state: "active", activatedAt: "2020-01-01T00:00:00.000Z" })],
+        ["voucher", "QUOTA1", voucher({ id: "voucher-quota", plan: withQuota })],
+        ["voucher", "OLD1", voucher({ id: "voucher-old", state: "active", activatedAt: "2020-01-01T00:00:00.000Z" })],
       ]);
       const login = (code: string) =>
         radclient(auth, "auth", [`User-Name = "${code}"`, `User-Password = "${code}"`, MA]);
