@@ -236,13 +236,15 @@ export class Journal {
   private openWriter(): NonNullable<Journal["writer"]> {
     if (this.writer) return this.writer;
     const db = new Database(this.s.path, { strict: true });
+    let walFd: number | undefined;
     try {
       db.exec("pragma synchronous = normal");
       db.exec("pragma busy_timeout = 5000");
       const insert = db.query("insert into journal (kind, at, data, bytes) values (?, ?, ?, ?)");
-      // The WAL exists while the store is open (openStoreDatabase wrote it). Its directory
-      // entry is flushed once, so that the file itself survives a power cut.
-      const walFd = openSync(`${this.s.path}-wal`, "r");
+      // The WAL exists while the store is open; "a" (never written through) only guards the
+      // case where it does not yet, creating it empty and owner-only, as SQLite would. Its
+      // directory entry is flushed once, so that the file itself survives a power cut.
+      walFd = openSync(`${this.s.path}-wal`, "a", 0o600);
       const dirFd = openSync(dirname(this.s.path), "r");
       try {
         fsyncSync(dirFd);
@@ -252,6 +254,7 @@ export class Journal {
       this.writer = { db, insert, walFd };
       return this.writer;
     } catch (error) {
+      if (walFd !== undefined) closeSync(walFd);
       db.close();
       throw error;
     }

@@ -39,7 +39,7 @@ export class VoucherUsage {
     })();
   }
 
-  /** Octets used by `code`: its ended sessions and those of `online` that are its own. */
+  /** Octets used by `code`: its ended sessions, and its online ones under any of `userNames`. */
   usedOctets(code: string, sessions: SessionTable, userNames: readonly string[]): number {
     const { octets } = this.sumStmt.get(code) as { octets: number };
     let live = 0;
