@@ -7,6 +7,7 @@ import { jobMeta, runBilling, type TenantRef } from "../invoices/billing-run.use
 import type { Sealing } from "../notifications/outbox.ts";
 import { pruneRevisionLog } from "../sync/revision-log.ts";
 import { tenants } from "../tenants/tenants.tables.ts";
+import { expireVouchers } from "../vouchers/voucher-expiry.ts";
 
 export interface JobsDeps {
   database: Database;
@@ -44,13 +45,15 @@ export interface TenantJobResult {
   reminders: number;
   isolated: number;
   restored: number;
+  vouchersExpired: number;
   error?: string;
 }
 
 /**
- * Billing, then dunning, for every active tenant, one after the other. Both are idempotent and
- * take a per-tenant advisory lock, so every replica may run this at the same time: the first
- * bills, the others find nothing left. A tenant that fails is logged and the rest go on.
+ * Billing, dunning and voucher expiry for every active tenant, one after the other. All are
+ * idempotent (billing and dunning take a per-tenant advisory lock), so every replica may run this
+ * at the same time: the first acts, the others find nothing left. A tenant that fails is logged
+ * and the rest go on.
  */
 export async function runTenantJobs(deps: JobsDeps, slug?: string): Promise<TenantJobResult[]> {
   const results: TenantJobResult[] = [];
@@ -59,18 +62,24 @@ export async function runTenantJobs(deps: JobsDeps, slug?: string): Promise<Tena
     try {
       const billed = await runBilling(deps, tenant, null, jobMeta("billing"));
       const dunned = await runDunning({ ...deps, sealing: { secretBox: deps.secretBox } }, tenant);
+      const vouchersExpired = await deps.database.withTenant(tenant.id, (tx) =>
+        expireVouchers(tx, tenant.id, deps.clock.now(), jobMeta("voucher-expiry")),
+      );
       const pruned = await deps.database.withTenant(tenant.id, (tx) =>
         pruneRevisionLog(tx, tenant.id, deps.changeRetentionDays, deps.clock.now()),
       );
       if (pruned > 0) log.info({ pruned }, "site revision log pruned");
-      const result = { tenant: tenant.slug, invoices: billed.created, ...dunned };
-      if (billed.created + dunned.reminders + dunned.isolated + dunned.restored > 0) log.info(result, "billing jobs");
+      const result = { tenant: tenant.slug, invoices: billed.created, ...dunned, vouchersExpired };
+      if (billed.created + dunned.reminders + dunned.isolated + dunned.restored + vouchersExpired > 0) {
+        log.info(result, "billing jobs");
+      }
       results.push({
         tenant: tenant.slug,
         invoices: billed.created,
         reminders: dunned.reminders,
         isolated: dunned.isolated,
         restored: dunned.restored,
+        vouchersExpired,
       });
     } catch (error) {
       log.error({ err: error }, "billing jobs failed for a tenant");
@@ -80,6 +89,7 @@ export async function runTenantJobs(deps: JobsDeps, slug?: string): Promise<Tena
         reminders: 0,
         isolated: 0,
         restored: 0,
+        vouchersExpired: 0,
         error: error instanceof Error ? error.message : String(error),
       });
     }

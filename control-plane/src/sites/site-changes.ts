@@ -20,6 +20,7 @@ export type SiteChangeReason =
   | "voucher_created"
   | "voucher_changed"
   | "voucher_activated"
+  | "voucher_expired"
   | "policy_changed"
   | "site_created";
 

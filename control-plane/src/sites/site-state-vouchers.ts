@@ -2,8 +2,11 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { planNetworkState, type SiteChangeReason } from "./site-changes.ts";
 
-/** Codes a hotspot accepts: never used, sold, or running. Expired and void ones leave the site. */
-const USABLE = sql`('new', 'sold', 'active')`;
+/**
+ * Codes a site holds: never used, sold, running, or expired (kept so that a login with it is told
+ * "Voucher expired" instead of being refused as unknown). Void ones leave the site.
+ */
+const HELD = sql`('new', 'sold', 'active', 'expired')`;
 
 /**
  * A voucher's entry (shared/src/sync/site-state.ts `voucher`, key = its code), from `v`, its
@@ -28,11 +31,11 @@ const voucherSources = sql`
 export const voucherSnapshot = (tenantId: string, siteId: string): SQL => sql`
   select 'voucher' as kind, v.code as key, ${voucherState} as data
   from ${voucherSources}
-  where v.tenant_id = ${tenantId} and v.state in ${USABLE} and (b.site_id is null or b.site_id = ${siteId})`;
+  where v.tenant_id = ${tenantId} and v.state in ${HELD} and (b.site_id is null or b.site_id = ${siteId})`;
 
 /**
  * Writes the vouchers matched by `where` (on `v`, `b`) to the log of every site that holds
- * them (a batch without a site is for every site of the tenant): their state when usable, else
+ * them (a batch without a site is for every site of the tenant): their state when held, else
  * their removal. Set-based: a batch of 10,000 codes is one statement.
  */
 export async function recordVoucherChanges(
@@ -44,9 +47,9 @@ export async function recordVoucherChanges(
   await tx.execute(sql`
     insert into site_changes (tenant_id, site_id, kind, op, reason, entity_id, entity_key, payload)
     select v.tenant_id, st.id, 'voucher',
-           case when v.state in ${USABLE} then 'upsert' else 'delete' end,
+           case when v.state in ${HELD} then 'upsert' else 'delete' end,
            ${reason}::text, v.id, v.code,
-           case when v.state in ${USABLE} then ${voucherState} end
+           case when v.state in ${HELD} then ${voucherState} end
     from ${voucherSources}
     join sites st on st.tenant_id = v.tenant_id and (b.site_id is null or st.id = b.site_id)
     where v.tenant_id = ${tenantId} and (${where})

@@ -60,8 +60,8 @@ export const nasStateSchema = z.object({
 /** kind `voucher`, key = the code as typed at the hotspot login. */
 export const voucherStateSchema = z.object({
   id: z.string(),
-  /** new/sold: never used; active: validity running from activatedAt. */
-  state: z.enum(["new", "sold", "active"]),
+  /** new/sold: never used; active: validity running from activatedAt; expired: it ran out (expiresAt). */
+  state: z.enum(["new", "sold", "active", "expired"]),
   validitySeconds: z.number().int().min(1),
   activatedAt: instant.nullable(),
   expiresAt: instant.nullable(),

@@ -177,6 +177,16 @@ describe("validity known to the cloud", () => {
     expect(expired).toMatchObject({ accept: false, reason: "voucher_expired" });
     expect(valuesOf(onTheWire(expired))).toEqual([["Reply-Message", "Voucher expired"]]);
   });
+
+  test("expired in the cloud → refused as expired, even where this site's clock still sees validity left", async () => {
+    // The site's clock runs an hour behind the cloud's, which expired the code at its own expiry.
+    const expiresAt = at(3600).toISOString();
+    open().apply("voucher", CODE, voucher({ state: "expired", activatedAt: at(-1).toISOString(), expiresAt }));
+    const refused = await login();
+    expect(refused).toMatchObject({ accept: false, reason: "voucher_expired" });
+    expect(valuesOf(onTheWire(refused))).toEqual([["Reply-Message", "Voucher expired"]]);
+    expect(activations()).toEqual([]);
+  });
 });
 
 describe("MAC binding and simultaneous use", () => {

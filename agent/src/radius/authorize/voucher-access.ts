@@ -122,7 +122,10 @@ export class VoucherAccess {
       return "voucher_mac_mismatch";
     }
     const expiresAt = expiryOf(v, use);
-    if (expiresAt !== null && expiresAt.getTime() <= a.now.getTime()) return "voucher_expired";
+    // The cloud's word that it ran out stands, whatever this site's clock says.
+    if (v.state === "expired" || (expiresAt !== null && expiresAt.getTime() <= a.now.getTime())) {
+      return "voucher_expired";
+    }
     if (sessionInTheWay(this.o.sessions, { userNames: [code, a.userName] }, a.callingStationId)) {
       return "simultaneous_use";
     }
