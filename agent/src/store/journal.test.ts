@@ -115,6 +115,8 @@ describe("journal", () => {
     expect(logs.find("journal flush to disk failed").map((l) => l.records)).toEqual([2]);
     await expect(journal.append("test.load", { i: 3 })).rejects.toBeInstanceOf(JournalFailedError);
     expect(flushes).toHaveLength(1);
+    // The heartbeat carries it to the site's page until the agent restarts.
+    expect(journal.status().refusing).toBe("failed");
     journal.close();
     db.close();
   });
@@ -237,14 +239,16 @@ describe("journal", () => {
     await expect(refused).rejects.toBeInstanceOf(JournalFullError);
     await expect(journal.append("test.load", record)).rejects.toThrow(/journal full/);
     expect(logs.lines.filter((l) => l.level === "error" && String(l.msg).includes("journal full"))).toHaveLength(1);
-    // Nothing was dropped or overwritten to make room.
-    expect(journal.status()).toEqual(held);
+    // Nothing was dropped or overwritten to make room; the status says why appends go unanswered.
+    expect(held.refusing).toBeNull();
+    expect(journal.status()).toEqual({ ...held, refusing: "full" });
     expect(journal.readAfter(0, 100).filter((r) => r.kind === "test.load")).toHaveLength(10);
 
     // Falling below re-arms a level: crossing 50 % again alerts again.
     journal.ack([[1, seqs[8] as number]]);
     expect(journal.status().bytes).toBeLessThan(cap / 2);
     const mark = (await journal.append("test.load", record)) as number;
+    expect(journal.status().refusing).toBeNull();
     for (let i = 0; i < 4; i++) await journal.append("test.load", record);
     await Bun.sleep(30);
     const again = journal.readAfter(mark, 100).filter((r) => r.kind === "agent.alert");

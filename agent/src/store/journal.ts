@@ -96,7 +96,8 @@ export class Journal {
   private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
   private closed = false;
   private closedStatus: JournalStatus | undefined;
-  private fullLogged = false;
+  /** The last append was refused as full (logged once); cleared by the next that fits. */
+  private refusedFull = false;
   private readonly crossed = new Map<number, boolean>();
   private readonly listeners = new Set<() => void>();
   /** Kinds already checked against the schema: a handful, appended thousands of times a second. */
@@ -157,11 +158,11 @@ export class Journal {
     }
     if (this.bytes + this.pendingBytes + bytes > this.opts.maxBytes) {
       const error = new JournalFullError(this.bytes + this.pendingBytes, this.opts.maxBytes);
-      if (!this.fullLogged) this.opts.logger.error({ journal: this.status() }, error.message);
-      this.fullLogged = true;
+      if (!this.refusedFull) this.opts.logger.error({ journal: this.status() }, error.message);
+      this.refusedFull = true;
       return Promise.reject(error);
     }
-    this.fullLogged = false;
+    this.refusedFull = false;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ kind, at: isoAt(Date.now()), data: text, bytes, seq: 0, resolve, reject });
       this.pendingBytes += bytes;
@@ -336,7 +337,13 @@ export class Journal {
   status(): JournalStatus {
     if (this.closedStatus) return this.closedStatus;
     const oldest = this.backlog > 0 ? (this.oldest.get() as { at: string } | null) : null;
-    return { backlog: this.backlog, bytes: this.bytes, capBytes: this.opts.maxBytes, oldestAt: oldest?.at ?? null };
+    return {
+      backlog: this.backlog,
+      bytes: this.bytes,
+      capBytes: this.opts.maxBytes,
+      oldestAt: oldest?.at ?? null,
+      refusing: this.failure ? "failed" : this.refusedFull ? "full" : null,
+    };
   }
 
   /** Stops accepting appends, commits and syncs the ones already accepted; status() stays answerable. */

@@ -45,6 +45,8 @@ export const siteAgents = pgTable(
     journalBytes: bigint("journal_bytes", { mode: "number" }).notNull().default(0),
     journalCapBytes: bigint("journal_cap_bytes", { mode: "number" }).notNull().default(0),
     journalOldestAt: timestamp("journal_oldest_at", { withTimezone: true }),
+    /** Why the journal refuses appends (`full`, `failed`): the site's accounting goes unanswered. */
+    journalRefusing: text("journal_refusing", { enum: ["full", "failed"] }),
     /** Cloud clock minus agent clock, from heartbeat round trips. */
     clockSkewMs: integer("clock_skew_ms"),
     rttMs: integer("rtt_ms"),
@@ -56,6 +58,7 @@ export const siteAgents = pgTable(
     tenantIsolation(t.tenantId),
     check("site_agents_hostname_length", sql`length(${t.hostname}) <= 253`),
     check("site_agents_version_length", sql`length(${t.agentVersion}) <= 64`),
+    check("site_agents_journal_refusing_valid", sql`${t.journalRefusing} in ('full', 'failed')`),
   ],
 ).enableRLS();
 

@@ -83,6 +83,16 @@ export function SiteStatusBlock(props: { locale: Locale; timeZone: string; now: 
               </span>,
             ],
             [t("sites.status.journalOldest"), agent.journalOldestAt ? at(agent.journalOldestAt) : t("sites.unknown")],
+            ...(agent.journalRefusing
+              ? ([
+                  [
+                    t("sites.status.accounting"),
+                    <span id="site-journal-refusing" class="sites-warn" role="alert">
+                      {t(`sites.status.refusing.${agent.journalRefusing}`)}
+                    </span>,
+                  ],
+                ] as const)
+              : []),
             [t("sites.status.clockSkew"), ms(agent.clockSkewMs)],
             [t("sites.status.rtt"), ms(agent.rttMs)],
             [t("sites.agent.hostname"), agent.hostname ?? t("sites.unknown")],
@@ -153,6 +163,9 @@ const EVENT_KINDS: Readonly<Record<string, MessageKey>> = {
   "agent.enrolled": "sites.event.agent.enrolled",
   "agent.reenrolled": "sites.event.agent.reenrolled",
   "agent.revoked": "sites.event.agent.revoked",
+  "agent.alert": "sites.event.agent.alert",
+  "journal.refusing": "sites.event.journal.refusing",
+  "journal.accepting": "sites.event.journal.accepting",
 };
 
 /** An event's detail as compact JSON, cut short: it is for people, not for parsing. */

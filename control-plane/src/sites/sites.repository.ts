@@ -26,6 +26,8 @@ export interface AgentStatus {
   journalBytes: number;
   journalCapBytes: number;
   journalOldestAt: Date | null;
+  /** Why the site's journal refuses appends (its accounting goes unanswered); null: it accepts. */
+  journalRefusing: "full" | "failed" | null;
   clockSkewMs: number | null;
   rttMs: number | null;
 }
@@ -52,6 +54,7 @@ const agentColumns = {
   journalBytes: siteAgents.journalBytes,
   journalCapBytes: siteAgents.journalCapBytes,
   journalOldestAt: siteAgents.journalOldestAt,
+  journalRefusing: siteAgents.journalRefusing,
   clockSkewMs: siteAgents.clockSkewMs,
   rttMs: siteAgents.rttMs,
 };

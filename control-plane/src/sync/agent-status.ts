@@ -82,14 +82,25 @@ export async function agentPresence(
   return true;
 }
 
-/** heartbeat: the live figures of the site page. Returns the current revision, or null for an unknown agent. */
+/**
+ * heartbeat: the live figures of the site page. The journal starting or ceasing to refuse
+ * appends (the site's accounting unanswered) is an event on the site's page: a full journal
+ * cannot journal an alert of its own. Returns the current revision, or null for an unknown agent.
+ */
 export async function agentHeartbeat(
   tx: Tx,
   ctx: IngestContext,
   beat: UpMessage<"heartbeat">,
   now: Date,
 ): Promise<number | null> {
-  const rows = await tx
+  const refusing = beat.journal.refusing ?? null;
+  const [before] = await tx
+    .select({ refusing: siteAgents.journalRefusing })
+    .from(siteAgents)
+    .where(activeAgent(ctx))
+    .for("update");
+  if (!before) return null;
+  await tx
     .update(siteAgents)
     .set({
       online: true,
@@ -99,11 +110,21 @@ export async function agentHeartbeat(
       journalBytes: beat.journal.bytes,
       journalCapBytes: beat.journal.capBytes,
       journalOldestAt: beat.journal.oldestAt ? new Date(beat.journal.oldestAt) : null,
+      journalRefusing: refusing,
       clockSkewMs: beat.clockSkewMs,
       rttMs: beat.rttMs,
     })
-    .where(activeAgent(ctx))
-    .returning({ id: siteAgents.id });
-  if (rows.length === 0) return null;
+    .where(activeAgent(ctx));
+  if (before.refusing !== refusing) {
+    const { backlog, bytes, capBytes } = beat.journal;
+    await tx.insert(siteEvents).values({
+      tenantId: ctx.tenantId,
+      siteId: ctx.siteId,
+      agentId: ctx.agentId,
+      kind: refusing ? "journal.refusing" : "journal.accepting",
+      detail: refusing ? { reason: refusing, backlog, bytes, capBytes } : { was: before.refusing },
+      at: now,
+    });
+  }
   return currentRevision(tx, ctx);
 }

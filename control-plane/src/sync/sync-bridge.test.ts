@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type DownMessage, encodeUp, parseDown } from "@kilusi/shared/sync/messages";
 import { type DownName, downTopic, type UpName, upTopic } from "@kilusi/shared/sync/topics";
+import { translator } from "@kilusi/web/i18n/i18n.ts";
 import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import mqtt, { type MqttClient } from "mqtt";
@@ -293,6 +294,50 @@ describe("sync bridge", () => {
     expect(ack.echoSentAt).toBe(sentAt);
     expect(Math.abs(ack.cloudAt - Date.now())).toBeLessThan(5_000);
     expect((await agent.next("notify")).currentRevision).toBeGreaterThan(1); // behind: told again
+  });
+
+  test("a journal that refuses appends is a warning on the site's page and one event each way", async () => {
+    const beat = (refusing: "full" | "failed" | null) =>
+      agent.send("heartbeat", {
+        v: 1,
+        agentId: agent.agentId,
+        sentAt: Date.now(),
+        appliedRevision: 1,
+        uptimeSeconds: 60,
+        journal: { backlog: 9_000, bytes: 999_000, capBytes: 1_000_000, oldestAt: null, refusing },
+        clockSkewMs: 0,
+        rttMs: 3,
+      });
+    const events = async () =>
+      rowsOf<{ kind: string; detail: Record<string, unknown> }>(
+        await cp.database.withTenant(isp.actor.tenantId, (tx) =>
+          tx.execute(sql`select kind, detail from site_events
+            where site_id = ${isp.siteId} and kind like 'journal.%' order by id`),
+        ),
+      );
+    const page = async () => (await isp.browser.get(`/sites/${isp.siteId}/status`, { "hx-request": "true" })).text();
+
+    await beat("full");
+    await agent.next("heartbeat-ack");
+    await beat("full"); // still full: no second event
+    await agent.next("heartbeat-ack");
+    expect(await events()).toEqual([
+      { kind: "journal.refusing", detail: { reason: "full", backlog: 9_000, bytes: 999_000, capBytes: 1_000_000 } },
+    ]);
+    const t = translator("id");
+    expect(await page()).toContain(t("sites.status.refusing.full"));
+
+    await beat("failed");
+    await agent.next("heartbeat-ack");
+    expect(await page()).toContain(t("sites.status.refusing.failed"));
+    await beat(null);
+    await agent.next("heartbeat-ack");
+    expect((await events()).map((e) => [e.kind, e.detail.reason ?? e.detail.was])).toEqual([
+      ["journal.refusing", "full"],
+      ["journal.refusing", "failed"],
+      ["journal.accepting", "failed"],
+    ]);
+    expect(await page()).not.toContain('id="site-journal-refusing"');
   });
 
   test("a diagnostics command reaches the agent and its result is recorded once", async () => {

@@ -55,6 +55,12 @@ export const journalStatusSchema = z.strictObject({
   bytes: count,
   capBytes: count,
   oldestAt: instant.nullable(),
+  /**
+   * Why the journal refuses appends right now, so the site's accounting goes unanswered (the
+   * routers retry): `full` until an append fits again, `failed` (a flush to disk failed) until
+   * the agent restarts. Absent from agents older than this field.
+   */
+  refusing: z.enum(["full", "failed"]).nullable().optional(),
 });
 
 export const heartbeatSchema = z.strictObject({

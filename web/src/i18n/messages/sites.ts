@@ -81,6 +81,11 @@ export const sitesMessages = defineMessages({
     "sites.status.journalSize": "Ukuran jurnal",
     "sites.status.journalSizeValue": "{used} dari {cap} ({pct}% terpakai)",
     "sites.status.journalOldest": "Catatan tertua yang belum terkirim",
+    "sites.status.accounting": "Accounting RADIUS",
+    "sites.status.refusing.full":
+      "Tidak dijawab: jurnal agen penuh (router mengirim ulang). Pulihkan koneksi ke cloud agar jurnal terkirim.",
+    "sites.status.refusing.failed":
+      "Tidak dijawab: jurnal agen gagal menulis ke disk (router mengirim ulang). Periksa disk, lalu mulai ulang agen.",
     "sites.status.clockSkew": "Selisih jam",
     "sites.status.rtt": "Waktu pulang-pergi",
     "sites.status.ms": "{n} ms",
@@ -155,6 +160,9 @@ export const sitesMessages = defineMessages({
     "sites.event.agent.enrolled": "Agen didaftarkan",
     "sites.event.agent.reenrolled": "Agen didaftarkan ulang",
     "sites.event.agent.revoked": "Agen dicabut",
+    "sites.event.agent.alert": "Jurnal agen hampir penuh",
+    "sites.event.journal.refusing": "Accounting tidak dijawab (jurnal)",
+    "sites.event.journal.accepting": "Accounting dijawab lagi",
 
     "sites.changes.title": "Log revisi",
     "sites.changes.caption": "20 perubahan terbaru yang harus diketahui lokasi ini",
@@ -249,6 +257,11 @@ export const sitesMessages = defineMessages({
     "sites.status.journalSize": "Journal size",
     "sites.status.journalSizeValue": "{used} of {cap} ({pct}% used)",
     "sites.status.journalOldest": "Oldest unsent record",
+    "sites.status.accounting": "RADIUS accounting",
+    "sites.status.refusing.full":
+      "Not answered: the agent's journal is full (the routers retry). Restore the link to the cloud so it can drain.",
+    "sites.status.refusing.failed":
+      "Not answered: the agent's journal failed to write to disk (the routers retry). Check the disk, then restart the agent.",
     "sites.status.clockSkew": "Clock skew",
     "sites.status.rtt": "Round trip",
     "sites.status.ms": "{n} ms",
@@ -322,6 +335,9 @@ export const sitesMessages = defineMessages({
     "sites.event.agent.enrolled": "Agent enrolled",
     "sites.event.agent.reenrolled": "Agent re-enrolled",
     "sites.event.agent.revoked": "Agent revoked",
+    "sites.event.agent.alert": "Agent journal filling up",
+    "sites.event.journal.refusing": "Accounting not answered (journal)",
+    "sites.event.journal.accepting": "Accounting answered again",
 
     "sites.changes.title": "Revision log",
     "sites.changes.caption": "The 20 newest changes this site must know",

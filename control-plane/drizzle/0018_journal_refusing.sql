@@ -1,0 +1,2 @@
+ALTER TABLE "site_agents" ADD COLUMN "journal_refusing" text;--> statement-breakpoint
+ALTER TABLE "site_agents" ADD CONSTRAINT "site_agents_journal_refusing_valid" CHECK ("site_agents"."journal_refusing" in ('full', 'failed'));
