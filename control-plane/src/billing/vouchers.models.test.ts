@@ -114,8 +114,9 @@ describe("codes", () => {
 const EXPECTED: Record<VoucherState, Partial<Record<VoucherEvent, VoucherState>>> = {
   new: { sell: "sold", void: "void" },
   sold: { activate: "active", void: "void" },
-  active: { expire: "expired" },
+  active: { expire: "expired", exhaust: "exhausted" },
   expired: {},
+  exhausted: {},
   void: {},
 };
 

@@ -104,19 +104,21 @@ export function generateBatch(
   return { ok: true, codes: [...codes] };
 }
 
-export const voucherStates = ["new", "sold", "active", "expired", "void"] as const;
+export const voucherStates = ["new", "sold", "active", "expired", "exhausted", "void"] as const;
 export type VoucherState = (typeof voucherStates)[number];
-export const voucherEvents = ["sell", "activate", "expire", "void"] as const;
+export const voucherEvents = ["sell", "activate", "expire", "exhaust", "void"] as const;
 export type VoucherEvent = (typeof voucherEvents)[number];
 
 /**
- * new → sold → active → expired; new or sold → void (a lost sheet, a refund). A voucher that
- * has been used can no longer be voided: its time was consumed, so it expires like any other.
+ * new → sold → active → expired (its validity ran out) or exhausted (its plan's data quota is
+ * used, counted over every site's sessions); new or sold → void (a lost sheet, a refund). A
+ * voucher that has been used can no longer be voided: its time was consumed, so it ends like any
+ * other.
  */
 const VOUCHER_TABLE: Partial<Record<VoucherState, Partial<Record<VoucherEvent, VoucherState>>>> = {
   new: { sell: "sold", void: "void" },
   sold: { activate: "active", void: "void" },
-  active: { expire: "expired" },
+  active: { expire: "expired", exhaust: "exhausted" },
 };
 
 export type VoucherTransition =

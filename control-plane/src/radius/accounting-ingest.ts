@@ -4,6 +4,7 @@ import { rowsOf } from "../db/rows.ts";
 import type { IngestContext } from "../sync/journal-ingest.ts";
 import { type AccountingRow, nasRestarts, sessionDeltas } from "./accounting.models.ts";
 import { jsonRows } from "./record-values.ts";
+import { exhaustVouchers } from "./voucher-exhaustion.ts";
 
 // Accounting in the cloud (issue 6 §6): each request stored once, by its identity across
 // retransmits and agent restarts, and only a request stored now moves its session. A batch is a
@@ -171,6 +172,7 @@ export async function applyAccounting(
   const stored = unique.filter((r) => fresh.has(r.uniqueId));
   await upsertSessions(tx, ctx, stored);
   await closeRestartedNas(tx, ctx, stored);
+  await exhaustVouchers(tx, ctx, stored);
 }
 
 /** `radius.session_closed`: the agent gave up on a session (stale) or its NAS restarted. */

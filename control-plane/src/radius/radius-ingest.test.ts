@@ -3,6 +3,7 @@
 // sessions, sessions the agent closed, vouchers' first logins, enforcement outcomes, and a
 // record that cannot be applied skipped without losing the batch.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { voucherStateSchema } from "@kilusi/shared/sync/site-state";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { assembleTestControlPlane } from "../../../tests/support/app.ts";
 import { seedNas } from "../../../tests/support/radius-cloud.ts";
@@ -302,6 +303,80 @@ describe("vouchers", () => {
         .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, voucher.id))),
     );
     expect(after).toHaveLength(changes.length);
+  });
+
+  test("a quota used over two sites makes the voucher exhausted, and every site holding it is told", async () => {
+    const planId = await seedPlan(cp.database, ctx.tenantId, { quotaBytes: 1_000_000 });
+    const secondSite = await seedSite(cp.database, ctx.tenantId);
+    const there = await ingestContext(cp, ctx.tenantId, secondSite);
+    const thereNas = await seedNas(cp.database, cp, ctx.tenantId, secondSite, {
+      secret: "u".repeat(24),
+      address: "10.0.9.1",
+    });
+    const batchId = await createBatchVia(isp.browser, { planId, count: "1" });
+    const [voucher] = await vouchersOf(cp.database, ctx.tenantId, batchId);
+    if (!voucher) throw new Error("no voucher");
+    await ingest(cp, ctx, [
+      voucherActivated({
+        voucherId: voucher.id,
+        code: voucher.code,
+        activatedAt: at(0),
+        expiresAt: at(24 * 60),
+        mac: null,
+        nasId,
+      }),
+    ]);
+    const use = (c: IngestContext, nas: string, sessionId: string, inputOctets: number, outputOctets: number) =>
+      ingest(cp, c, [
+        accountingRecord(
+          accounting({ nasId: nas, sessionId, voucherCode: voucher.code, inputOctets, outputOctets, eventAt: at(5) }),
+        ),
+      ]);
+    const state = async () => (await vouchersOf(cp.database, ctx.tenantId, batchId))[0]?.state;
+
+    // 600 kB here, then 300 kB at the other hotspot: 900 kB of 1 MB, still active.
+    await use(ctx, nasId, "vq-1", 100_000, 500_000);
+    await use(there, thereNas, "vq-2", 100_000, 200_000);
+    expect(await state()).toBe("active");
+    // A later interim of the second session (its counters only grow) passes the quota.
+    await use(there, thereNas, "vq-2", 150_000, 250_000);
+    expect(await state()).toBe("exhausted");
+
+    const changes = await cp.database.withTenant(ctx.tenantId, (tx) =>
+      tx
+        .select()
+        .from(siteChanges)
+        .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, voucher.id)))
+        .orderBy(asc(siteChanges.id)),
+    );
+    const told = changes.filter((c) => c.reason === "voucher_exhausted");
+    // A batch without a site is for every site of the tenant (an earlier test added one more).
+    const everySite = rowsOf<{ id: string }>(
+      await cp.database.withTenant(ctx.tenantId, (tx) =>
+        tx.execute(sql`select id from sites where tenant_id = ${ctx.tenantId}`),
+      ),
+    ).map((r) => r.id);
+    expect(everySite).toContain(secondSite);
+    expect(told.map((c) => c.siteId).sort()).toEqual(everySite.sort());
+    for (const c of told) expect(voucherStateSchema.parse(c.payload).state).toBe("exhausted");
+    const audited = await cp.database.withTenant(ctx.tenantId, (tx) =>
+      tx
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.tenantId, ctx.tenantId), eq(auditLog.action, "voucher.exhausted"))),
+    );
+    expect(audited).toHaveLength(1);
+    expect(audited[0]?.after).toMatchObject({ state: "exhausted", usedOctets: 1_000_000, quotaBytes: 1_000_000 });
+
+    // More use changes nothing further: it is exhausted once.
+    await use(ctx, nasId, "vq-1", 200_000, 600_000);
+    const again = await cp.database.withTenant(ctx.tenantId, (tx) =>
+      tx
+        .select({ id: siteChanges.id })
+        .from(siteChanges)
+        .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, voucher.id))),
+    );
+    expect(again).toHaveLength(changes.length);
   });
 
   test("a site cannot activate a code of another site's batch", async () => {

@@ -89,6 +89,8 @@ export const radiusSessions = pgTable(
     unique("radius_sessions_acct_unique").on(t.tenantId, t.siteId, t.nasId, t.acctSessionId),
     index("radius_sessions_status_idx").on(t.tenantId, t.status, t.lastUpdateAt),
     index("radius_sessions_subscription_idx").on(t.tenantId, t.subscriptionId, t.startedAt),
+    // A voucher's use over every site (radius/voucher-exhaustion.ts).
+    index("radius_sessions_voucher_idx").on(t.tenantId, t.voucherCode).where(sql`${t.voucherCode} is not null`),
     tenantIsolation(t.tenantId),
     check("radius_sessions_status_valid", sql`${t.status} in ('online', 'stopped', 'stale')`),
     check("radius_sessions_stopped", sql`(${t.status} = 'online') = (${t.stoppedAt} is null)`),

@@ -21,6 +21,7 @@ export type SiteChangeReason =
   | "voucher_changed"
   | "voucher_activated"
   | "voucher_expired"
+  | "voucher_exhausted"
   | "policy_changed"
   | "site_created";
 

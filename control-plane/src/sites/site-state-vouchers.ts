@@ -3,10 +3,10 @@ import type { Tx } from "../db/database.ts";
 import { planNetworkState, type SiteChangeReason } from "./site-changes.ts";
 
 /**
- * Codes a site holds: never used, sold, running, or expired (kept so that a login with it is told
- * "Voucher expired" instead of being refused as unknown). Void ones leave the site.
+ * Codes a site holds: never used, sold, running, expired or exhausted (kept so that a login with
+ * it is told why instead of being refused as an unknown code). Void ones leave the site.
  */
-const HELD = sql`('new', 'sold', 'active', 'expired')`;
+const HELD = sql`('new', 'sold', 'active', 'expired', 'exhausted')`;
 
 /**
  * A voucher's entry (shared/src/sync/site-state.ts `voucher`, key = its code), from `v`, its

@@ -29,11 +29,13 @@ const SELL_REFUSED: Partial<Record<VoucherState, MessageKey>> = {
   sold: "vouchers.refused.sold",
   active: "vouchers.refused.used",
   expired: "vouchers.refused.used",
+  exhausted: "vouchers.refused.used",
   void: "vouchers.refused.void",
 };
 const VOID_REFUSED: Partial<Record<VoucherState, MessageKey>> = {
   active: "vouchers.refused.usedNoVoid",
   expired: "vouchers.refused.usedNoVoid",
+  exhausted: "vouchers.refused.usedNoVoid",
   void: "vouchers.refused.void",
 };
 

@@ -164,7 +164,7 @@ export async function listBatches(tx: Tx, tenantId: string, limit: number, offse
 }
 
 export type StateCounts = Record<VoucherState, number>;
-export const noVouchers = (): StateCounts => ({ new: 0, sold: 0, active: 0, expired: 0, void: 0 });
+export const noVouchers = (): StateCounts => ({ new: 0, sold: 0, active: 0, expired: 0, exhausted: 0, void: 0 });
 
 /** How many vouchers of each batch are in each state. */
 export async function stateCounts(tx: Tx, tenantId: string, batchIds: readonly string[]) {

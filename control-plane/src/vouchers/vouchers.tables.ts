@@ -60,7 +60,7 @@ export const voucherBatches = pgTable(
   ],
 ).enableRLS();
 
-export const voucherStates = ["new", "sold", "active", "expired", "void"] as const;
+export const voucherStates = ["new", "sold", "active", "expired", "exhausted", "void"] as const;
 
 /** One hotspot code. Activation and consumption arrive with RADIUS. */
 export const vouchers = pgTable(
@@ -90,7 +90,7 @@ export const vouchers = pgTable(
     tenantReference("vouchers_batch_fk", [t.tenantId, t.batchId], voucherBatches),
     index("vouchers_batch_idx").on(t.tenantId, t.batchId),
     tenantIsolation(t.tenantId),
-    check("vouchers_state_valid", sql`${t.state} in ('new', 'sold', 'active', 'expired', 'void')`),
+    check("vouchers_state_valid", sql`${t.state} in ('new', 'sold', 'active', 'expired', 'exhausted', 'void')`),
     check("vouchers_code_format", sql`${t.code} ~ '^[A-Za-z0-9-]{4,44}$'`),
     check("vouchers_sold", sql`${t.state} <> 'sold' or ${t.soldAt} is not null`),
     check(

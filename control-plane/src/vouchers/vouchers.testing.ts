@@ -90,10 +90,10 @@ export async function setState(
   cp: AssembledControlPlane,
   tenantId: string,
   voucherId: string,
-  state: "new" | "sold" | "active" | "expired" | "void",
+  state: "new" | "sold" | "active" | "expired" | "exhausted" | "void",
 ): Promise<void> {
   const now = new Date();
-  const used = state === "active" || state === "expired";
+  const used = state === "active" || state === "expired" || state === "exhausted";
   await cp.database.withTenant(tenantId, (tx) =>
     tx
       .update(vouchers)

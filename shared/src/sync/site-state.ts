@@ -60,8 +60,11 @@ export const nasStateSchema = z.object({
 /** kind `voucher`, key = the code as typed at the hotspot login. */
 export const voucherStateSchema = z.object({
   id: z.string(),
-  /** new/sold: never used; active: validity running from activatedAt; expired: it ran out (expiresAt). */
-  state: z.enum(["new", "sold", "active", "expired"]),
+  /**
+   * new/sold: never used; active: validity running from activatedAt; expired: it ran out
+   * (expiresAt); exhausted: the plan's data quota is used, counted by the cloud over every site.
+   */
+  state: z.enum(["new", "sold", "active", "expired", "exhausted"]),
   validitySeconds: z.number().int().min(1),
   activatedAt: instant.nullable(),
   expiresAt: instant.nullable(),

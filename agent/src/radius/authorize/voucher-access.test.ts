@@ -283,6 +283,15 @@ describe("a voucher's data quota (the plan's quotaBytes, octets both ways)", () 
     expect(valuesOf(onTheWire(refused))).toContainEqual(["Reply-Message", "Voucher data quota used up"]);
   });
 
+  test("exhausted in the cloud (used at other sites too) → refused, though nothing was used here", async () => {
+    const v = withQuota(5 * GiB);
+    open().apply("voucher", CODE, { ...v, state: "exhausted", activatedAt: at(-60).toISOString() });
+    const refused = await login();
+    expect(refused).toMatchObject({ accept: false, reason: "voucher_exhausted" });
+    expect(valuesOf(onTheWire(refused))).toContainEqual(["Reply-Message", "Voucher data quota used up"]);
+    expect(activations()).toEqual([]);
+  });
+
   test("a Stop sent again (after an agent restart) counts once; an online session counts with its latest interim", async () => {
     open().apply("voucher", CODE, withQuota(10_000));
     await login();

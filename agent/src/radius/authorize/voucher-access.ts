@@ -105,6 +105,8 @@ export class VoucherAccess {
 
   /** Octets the plan's quota still allows, at least 0; null: the plan has no quota. */
   private octetsLeft(v: VoucherState, a: AccessAttempt, code: string): number | null {
+    // The cloud's count, over every site of the tenant, says it is used up.
+    if (v.state === "exhausted") return 0;
     if (v.plan.quotaBytes === null) return null;
     return Math.max(0, v.plan.quotaBytes - this.usage.usedOctets(code, this.o.sessions, [code, a.userName]));
   }

@@ -10,6 +10,7 @@ export const vouchersMessages = defineMessages({
     "vouchers.state.sold": "Terjual",
     "vouchers.state.active": "Aktif",
     "vouchers.state.expired": "Kedaluwarsa",
+    "vouchers.state.exhausted": "Kuota habis",
     "vouchers.state.void": "Dibatalkan",
 
     "vouchers.validity.day": "{n} hari",
@@ -146,6 +147,7 @@ export const vouchersMessages = defineMessages({
     "vouchers.state.sold": "Sold",
     "vouchers.state.active": "Active",
     "vouchers.state.expired": "Expired",
+    "vouchers.state.exhausted": "Quota used up",
     "vouchers.state.void": "Void",
 
     "vouchers.validity.day": "{n} day",

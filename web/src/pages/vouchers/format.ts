@@ -1,7 +1,7 @@
 import type { BadgeTone } from "../../components/status-badge.tsx";
 import type { Translate } from "../../i18n/i18n.ts";
 
-export const voucherStateNames = ["new", "sold", "active", "expired", "void"] as const;
+export const voucherStateNames = ["new", "sold", "active", "expired", "exhausted", "void"] as const;
 export type VoucherStateName = (typeof voucherStateNames)[number];
 
 /** Exactly one of the two, as the plan's. */
@@ -12,6 +12,7 @@ export const stateTone: Readonly<Record<VoucherStateName, BadgeTone>> = {
   sold: "info",
   active: "ok",
   expired: "warn",
+  exhausted: "warn",
   void: "danger",
 };
 

@@ -73,7 +73,7 @@ function VoucherActions(props: VoucherRowProps) {
     </p>
   ) : null;
   if (!v.canSell && !v.canVoid) {
-    const used = v.state === "active" || v.state === "expired";
+    const used = v.state === "active" || v.state === "expired" || v.state === "exhausted";
     return (
       <>
         {error}

@@ -1,0 +1,3 @@
+ALTER TABLE "vouchers" DROP CONSTRAINT "vouchers_state_valid";--> statement-breakpoint
+CREATE INDEX "radius_sessions_voucher_idx" ON "radius_sessions" USING btree ("tenant_id","voucher_code") WHERE "radius_sessions"."voucher_code" is not null;--> statement-breakpoint
+ALTER TABLE "vouchers" ADD CONSTRAINT "vouchers_state_valid" CHECK ("vouchers"."state" in ('new', 'sold', 'active', 'expired', 'exhausted', 'void'));
