@@ -215,6 +215,29 @@ if (requirePeer("freeradius", freeradiusInstalled(), freeradiusHint)) {
       expect(await outcomes()).toMatchObject([{ reason: "restored", outcome: "ack", sessionId: "budi-s2" }]);
     });
 
+    test("a change applied but not yet acted on when the agent stops is acted on when it starts again", async () => {
+      const queued = () => (db.db.query("select count(*) as n from enforcement_queue").get() as { n: number }).n;
+      apply([upsert("subscriber", "sub-9", subscriber("joko"))]);
+      online("sub-9", "joko");
+      // Applied, and the agent stops before the loop gets to it: nothing reaches the NAS.
+      apply([upsert("subscriber", "sub-9", subscriber("joko", { status: "isolated" }))]);
+      enforcer.close();
+      expect(await outcomes()).toEqual([]);
+      expect(queued()).toBe(1);
+
+      // The next start (a new loop on the same store) owes it still, and acts.
+      enforcer = new Enforcer({ store, sessions, journal, radiusServer: accepts, client, logger, concurrency: 4 });
+      expect(await outcomes()).toMatchObject([
+        { subscriptionId: "sub-9", revision: 4, reason: "isolated", action: "disconnect", outcome: "ack" },
+      ]);
+      expect((await nas.waitFor((r) => r.sessionId === "joko-s1")).code).toBe("Disconnect-Request");
+      expect(queued()).toBe(0);
+      // Acted on once: a third start owes nothing.
+      enforcer.close();
+      enforcer = new Enforcer({ store, sessions, journal, radiusServer: accepts, client, logger, concurrency: 4 });
+      expect(await outcomes()).toEqual([]);
+    });
+
     test("plan rate change → CoA with the new Mikrotik-Rate-Limit; the session stays", async () => {
       apply([upsert("subscriber", "sub-2", subscriber("sari"))]);
       online("sub-2", "sari");

@@ -5,9 +5,11 @@
  * ACK or an Access-Accept observed after the change say the network follows it; a timeout is
  * reported as one.
  *
- * The work queue lives in memory: changes applied while the agent was running but not yet acted
- * on when it stops are lost on restart, and the cloud shows them without an outcome (the next
- * login of those subscribers still gets the new policy from the store).
+ * What is owed is kept in the store (EnforcementQueue), written with the change it comes from
+ * and deleted once acted on: a change applied but not yet acted on when the agent stops — or is
+ * killed — is acted on when it starts again. (Killed after acting but before the delete, it is
+ * sent once more: a Disconnect of a session already gone comes back as a NAK, and is reported
+ * so.)
  */
 import type { Logger } from "@kilusi/shared/logger";
 import type { EnforcementRecord } from "@kilusi/shared/sync/radius-records";
@@ -16,8 +18,9 @@ import { CoaClient, type CoaResult } from "../radius/coa/coa-client.ts";
 import type { AccessAccepted } from "../radius/server/radius-server.ts";
 import type { LocalSession, SessionTable } from "../radius/sessions/session-table.ts";
 import type { Journal } from "../store/journal.ts";
-import type { AppliedChange, DesiredStateStore } from "../store/store.ts";
-import { type Decision, decide } from "./decide.ts";
+import type { DesiredStateStore } from "../store/store.ts";
+import type { Decision } from "./decide.ts";
+import { EnforcementQueue, type QueuedEnforcement } from "./enforcement-queue.ts";
 import { kickHandler } from "./kick.ts";
 import { Limiter } from "./limiter.ts";
 import { nasTargets } from "./nas-targets.ts";
@@ -54,6 +57,9 @@ export class Enforcer {
   /** Work per subscription runs in order (isolated then restored must not cross on the wire). */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly queue: EnforcementQueue;
+  /** The queue's rows up to this id are handed to `chains` already. */
+  private queuedUpTo = 0;
   private closed = false;
 
   constructor(private readonly o: EnforcerOptions) {
@@ -63,10 +69,14 @@ export class Enforcer {
       // Behind the work of the same subscription, so the re-auth follows the ACK in the journal.
       this.enqueue(pending.subscriptionId, () => this.reauthSeen(pending, nasId, at)),
     );
+    this.queue = new EnforcementQueue(o.store.database);
     this.unsubscribe.push(
-      o.store.onApplied((changes, revision) => this.onApplied(changes, revision)),
+      o.store.onApplying((changes, revision) => this.queue.add(changes, revision, new Date().toISOString())),
+      o.store.onApplied(() => this.drain()),
       o.radiusServer.onAccessAccepted((event) => this.reauth.accepted(event.subscriptionId, event.nasId, event.at)),
     );
+    // What a previous run applied and did not get to act on.
+    this.drain();
   }
 
   /** Resolves when every change handed over so far has been acted on and journaled. */
@@ -84,13 +94,14 @@ export class Enforcer {
     this.reauth.close();
   }
 
-  private onApplied(changes: readonly AppliedChange[], revision: number): void {
+  /** Hands the queue's new rows to their subscriptions' chains; each row goes once acted on. */
+  private drain(): void {
     if (this.closed) return;
-    const requestedAt = new Date().toISOString();
-    for (const change of changes) {
-      const decision = decide(change);
-      if (!decision) continue;
-      this.enqueue(change.key, () => this.enforce({ subscriptionId: change.key, revision, requestedAt }, decision));
+    for (const item of this.queue.since(this.queuedUpTo)) {
+      this.queuedUpTo = item.id;
+      this.enqueue(item.subscriptionId, async () => {
+        if (await this.enforce(item, item.decision)) this.queue.done(item.id);
+      });
     }
   }
 
@@ -104,47 +115,53 @@ export class Enforcer {
     this.chains.set(subscriptionId, run);
   }
 
+  /** Acts on one change; false when cut short by close() (it is then left for the next start). */
   private async enforce(
-    change: Pick<EnforcementRecord, "subscriptionId" | "revision" | "requestedAt">,
+    change: Pick<QueuedEnforcement, "subscriptionId" | "revision" | "requestedAt">,
     decision: NonNullable<Decision>,
-  ): Promise<void> {
-    if (this.closed) return;
-    const base: Base = { ...change, reason: decision.reason, action: decision.action };
-    const sessions = this.o.sessions.forSubscription(change.subscriptionId);
+  ): Promise<boolean> {
+    if (this.closed) return false;
+    const { subscriptionId, revision, requestedAt } = change;
+    const base: Base = { subscriptionId, revision, requestedAt, reason: decision.reason, action: decision.action };
+    const sessions = this.o.sessions.forSubscription(subscriptionId);
     if (sessions.length === 0) {
       await this.outcomes.record(outcome(base, { outcome: "not_online" }));
-      return;
+      return true;
     }
     // Any login from now on gets the new policy from the store: that is the re-auth to observe.
     if (decision.action === "disconnect") this.reauth.watch(base);
-    await Promise.all(sessions.map((session) => this.limiter.run(() => this.enforceSession(base, decision, session))));
+    const done = await Promise.all(
+      sessions.map((session) => this.limiter.run(() => this.enforceSession(base, decision, session))),
+    );
+    return done.every(Boolean) && !this.closed;
   }
 
-  private async enforceSession(base: Base, decision: NonNullable<Decision>, session: LocalSession): Promise<void> {
-    if (this.closed) return;
+  private async enforceSession(base: Base, decision: NonNullable<Decision>, session: LocalSession): Promise<boolean> {
+    if (this.closed) return false;
     const where = { sessionId: session.sessionId, nasId: session.nasId };
     const targets = nasTargets(this.o.store, session.nasId, new Date());
     if (!targets) {
       await this.outcomes.record(
         outcome(base, { ...where, outcome: "no_nas", detail: `NAS ${session.nasId} is not in the site's state` }),
       );
-      return;
+      return true;
     }
     if (decision.action === "coa") {
       const coa = await sendToNas(this.o.client, targets, "coa", session, [
         ["Mikrotik-Rate-Limit", decision.rateLimit],
       ]);
-      if (this.closed) return;
+      // Closing cuts a request short: its result is not the NAS's, so it is left for the next start.
+      if (this.closed) return false;
       await this.outcomes.record(outcome(base, { ...where, ...fromResult(coa) }));
-      if (coa.outcome === "ack") return;
+      if (coa.outcome === "ack") return true;
       // Unanswered: a login seen later still proves the new rate (it comes with the login).
       this.reauth.watch({ ...base, action: coa.outcome === "timeout" ? "coa" : "disconnect" });
-      if (coa.outcome === "timeout") return;
+      if (coa.outcome === "timeout") return true;
       // A NAK says this session cannot take the new rate in place; a fresh login gets it.
     }
     const disconnect = await sendToNas(this.o.client, targets, "disconnect", session);
     if (disconnect.outcome === "ack") this.o.sessions.remove(session.nasId, session.sessionId);
-    if (this.closed) return;
+    if (this.closed) return false;
     await this.outcomes.record(
       outcome(
         { ...base, action: "disconnect" },
@@ -155,6 +172,7 @@ export class Enforcer {
         },
       ),
     );
+    return true;
   }
 
   private async reauthSeen(pending: PendingReauth, nasId: string, at: Date): Promise<void> {

@@ -90,6 +90,16 @@ const SCHEMA = [
      primary key (nas_id, session_id)
    ) without rowid`,
   `create index voucher_session_usage_code on voucher_session_usage (code)`,
+  // Enforcement owed to the network for an applied change (enforcement/enforcement-queue.ts):
+  // written in the transaction that applied it, deleted once acted on, so a restart in between
+  // acts on it then instead of losing it.
+  `create table enforcement_queue (
+     id integer primary key autoincrement,
+     subscription_id text not null,
+     revision integer not null,
+     requested_at text not null,
+     decision text not null
+   )`,
 ];
 
 export interface StoreDatabase {

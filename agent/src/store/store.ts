@@ -30,6 +30,12 @@ export interface AppliedChange {
 }
 
 export type AppliedListener = (changes: readonly AppliedChange[], revision: number) => void;
+/**
+ * Called inside the transaction that applies `changes`: what it writes to the store's database
+ * commits with them or not at all. It must not throw; if it does, the error is logged and the
+ * apply goes on (a bug of a listener must not stop the site taking its state).
+ */
+export type ApplyingListener = (changes: readonly AppliedChange[], revision: number) => void;
 
 /**
  * The site's desired state as the cloud last sent it: (kind, key) → data, and the revision it is
@@ -43,6 +49,7 @@ export class DesiredStateStore {
   private readonly byUsername;
   private readonly abandoned = new Set<string>();
   private readonly listeners = new Set<AppliedListener>();
+  private readonly applying = new Set<ApplyingListener>();
   /**
    * Lookups of the RADIUS hot path (a login reads its subscriber, maybe a voucher and the
    * policy), kept for the logins that follow. Emptied whenever anything is applied, so it never
@@ -71,6 +78,23 @@ export class DesiredStateStore {
   onApplied(listener: AppliedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called inside each applying transaction with the changes `onApplied` then gets (durable work). */
+  onApplying(listener: ApplyingListener): () => void {
+    this.applying.add(listener);
+    return () => this.applying.delete(listener);
+  }
+
+  private emitApplying(changes: AppliedChange[], revision: number): void {
+    if (changes.length === 0) return;
+    for (const listener of this.applying) {
+      try {
+        listener(changes, revision);
+      } catch (error) {
+        console.error(JSON.stringify({ level: "error", msg: "applying-state listener failed", err: String(error) }));
+      }
+    }
   }
 
   private emit(changes: AppliedChange[], revision: number): void {
@@ -149,6 +173,7 @@ export class DesiredStateStore {
     if (bad) return { status: "invalid", detail: `upsert of ${bad.kind}/${bad.key} has no data` };
     let outcome: ChangesOutcome = { status: "stale", appliedRevision: 0 };
     const changed = new Map<string, AppliedChange>();
+    let effective: AppliedChange[] = [];
     this.s.db.transaction(() => {
       const applied = this.appliedRevision();
       if (m.sinceRevision !== applied) {
@@ -167,16 +192,13 @@ export class DesiredStateStore {
           changed.set(id, { kind: c.kind, key: c.key, before, after: parseData(afterText) });
         }
       }
+      effective = [...changed.values()].filter((c) => JSON.stringify(c.before) !== JSON.stringify(c.after));
+      this.emitApplying(effective, m.toRevision);
       this.markApplied(m.toRevision);
       outcome = { status: "applied", appliedRevision: m.toRevision };
     })();
     const done = outcome as ChangesOutcome;
-    if (done.status === "applied") {
-      this.emit(
-        [...changed.values()].filter((c) => JSON.stringify(c.before) !== JSON.stringify(c.after)),
-        done.appliedRevision,
-      );
-    }
+    if (done.status === "applied") this.emit(effective, done.appliedRevision);
     return outcome;
   }
 
@@ -251,6 +273,7 @@ export class DesiredStateStore {
         const [kind, key] = id.split("\u0000") as [string, string];
         snapshotChanges.push({ kind, key, before: parseData(old), after: null });
       }
+      this.emitApplying(snapshotChanges, m.revision);
       db.query("delete from snapshot_parts where snapshot_id = ?").run(m.snapshotId);
       this.s.setMeta("last_snapshot_id", m.snapshotId);
       this.markApplied(m.revision);
