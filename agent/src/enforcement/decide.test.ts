@@ -50,6 +50,15 @@ describe("what a subscriber change asks of the network", () => {
     expect(decide(change(sub(), { garbage: true }))).toEqual({ action: "disconnect", reason: "invalid_state" });
   });
 
+  test("a new static address, given or taken away, isolated or not → Disconnect (the router assigns it at login)", () => {
+    const moved = { action: "disconnect", reason: "address_changed" } as const;
+    expect(decide(change(sub(), sub({ staticIp: "203.0.113.7" })))).toEqual(moved);
+    expect(decide(change(sub({ staticIp: "203.0.113.7" }), sub({ staticIp: "203.0.113.8" })))).toEqual(moved);
+    expect(decide(change(sub({ staticIp: "203.0.113.7" }), sub()))).toEqual(moved);
+    const isolated = { status: "isolated" };
+    expect(decide(change(sub(isolated), sub({ ...isolated, staticIp: "203.0.113.7" })))).toEqual(moved);
+  });
+
   test("a new rate on an active subscriber → CoA; no limit any more → Disconnect; isolated → nothing", () => {
     const faster = { ...plan, downloadKbps: 20_000 };
     expect(decide(change(sub(), sub({ plan: faster })))).toEqual({

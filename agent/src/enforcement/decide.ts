@@ -15,7 +15,9 @@ const disconnect = (reason: string): Decision => ({ action: "disconnect", reason
  * that left the site (terminated, suspended) or changed status is disconnected, so the client
  * re-dials into the new policy (reject, isolation or the plan); a new rate on an active
  * subscriber is a CoA; new credentials are a disconnect (the session was opened with the old
- * ones). Anything else applies at the next login. A new subscriber has no session to act on.
+ * ones), and so is a new static address (one subscriber's: the router hands out an address only
+ * at login). Anything else — a plan's pool or profile, which would drop every subscriber of the
+ * plan at once — applies at the next login. A new subscriber has no session to act on.
  */
 export function decide(change: AppliedChange): Decision {
   if (change.kind !== "subscriber" || change.before === null) return null;
@@ -33,6 +35,7 @@ function compare(before: SubscriberState, after: SubscriberState): Decision {
   if (before.username !== after.username || before.password !== after.password) {
     return disconnect("credentials_changed");
   }
+  if ((before.staticIp ?? null) !== (after.staticIp ?? null)) return disconnect("address_changed");
   // While isolated the isolation policy sets the rate, whatever the plan says.
   if (after.status !== "active") return null;
   const was = mikrotikRateLimit(before.plan);

@@ -37,6 +37,7 @@ export function reasonText(t: Translate, reason: string): string {
   const own: Readonly<Record<string, MessageKey>> = {
     kick: "radius.reason.kick",
     credentials_changed: "radius.reason.credentials_changed",
+    address_changed: "radius.reason.address_changed",
     invalid_state: "radius.reason.invalid_state",
     changed: "radius.reason.changed",
   };

@@ -91,6 +91,7 @@ export const radiusMessages = defineMessages({
     "radius.enforce.causeNamed": "{name} ({code})",
     "radius.reason.kick": "diputus dari halaman sesi",
     "radius.reason.credentials_changed": "kata sandi atau nama pengguna diganti",
+    "radius.reason.address_changed": "alamat IP tetap diganti",
     "radius.reason.invalid_state": "data langganan tidak valid di lokasi",
     "radius.reason.changed": "data langganan berubah",
 
@@ -200,6 +201,7 @@ export const radiusMessages = defineMessages({
     "radius.enforce.causeNamed": "{name} ({code})",
     "radius.reason.kick": "kicked from the sessions page",
     "radius.reason.credentials_changed": "password or user name changed",
+    "radius.reason.address_changed": "static IP address changed",
     "radius.reason.invalid_state": "subscription data invalid at the site",
     "radius.reason.changed": "subscription data changed",
 
