@@ -11,18 +11,25 @@ export interface QueuedEnforcement {
   decision: NonNullable<Decision>;
 }
 
+/** Rows acted on are deleted together, this long after the first: one commit, not one per row. */
+const DELETE_AFTER_MS = 100;
+
 /**
  * The enforcement owed for applied changes, in the store's database (`enforcement_queue`). A
  * change's decision is written in the transaction that applies it (DesiredStateStore.onApplying)
  * and deleted once it has been acted on, so an agent stopped or killed in between acts on it
- * when it starts again: an isolation sticks even across a restart.
+ * when it starts again: an isolation sticks even across a restart. The deletes are grouped (a
+ * plan change touching 5,000 subscribers is not 5,000 commits to disk); killed before a group
+ * commits, the agent acts on those rows once more.
  */
 export class EnforcementQueue {
   private readonly insert;
   private readonly after;
   private readonly remove;
+  private finished: number[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(s: StoreDatabase) {
+  constructor(private readonly s: StoreDatabase) {
     this.insert = s.db.query(
       "insert into enforcement_queue (subscription_id, revision, requested_at, decision) values (?, ?, ?, ?)",
     );
@@ -58,7 +65,21 @@ export class EnforcementQueue {
     }));
   }
 
+  /** Acted on: deleted with the others of the next DELETE_AFTER_MS. */
   done(id: number): void {
-    this.remove.run(id);
+    this.finished.push(id);
+    this.timer ??= setTimeout(() => this.flush(), DELETE_AFTER_MS);
+  }
+
+  /** Deletes the rows acted on so far (also at close). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.finished.length === 0) return;
+    const ids = this.finished;
+    this.finished = [];
+    this.s.db.transaction(() => {
+      for (const id of ids) this.remove.run(id);
+    })();
   }
 }

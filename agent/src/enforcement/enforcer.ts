@@ -92,6 +92,7 @@ export class Enforcer {
     this.closed = true;
     for (const off of this.unsubscribe.splice(0)) off();
     this.reauth.close();
+    this.queue.flush();
   }
 
   /** Hands the queue's new rows to their subscriptions' chains; each row goes once acted on. */

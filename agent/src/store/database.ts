@@ -123,9 +123,11 @@ export function openStoreDatabase(dataDir: string): StoreDatabase {
   if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
   chmodSync(path, 0o600);
   const db = new Database(path, { create: true, strict: true });
+  // First: every statement after it, the journal mode's included, waits for another process's
+  // lock (the agent and `kilusi-agent status` open the same file) instead of failing at once.
+  db.exec("pragma busy_timeout = 5000");
   db.exec("pragma journal_mode = wal");
   db.exec("pragma synchronous = full");
-  db.exec("pragma busy_timeout = 5000");
   db.exec("pragma foreign_keys = on");
   const { user_version: version } = db.query("pragma user_version").get() as { user_version: number };
   if (version < SCHEMA.length) {
