@@ -130,6 +130,9 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     publish: (m) => publish("heartbeat", m),
     logger,
   });
+  // The site's accounting going unanswered (or answered again) reaches the site's page now, not
+  // at the next regular heartbeat.
+  journal.onRefusing(() => heartbeat.beatNow());
   const commands = new CommandRunner({
     store: db,
     agentId,

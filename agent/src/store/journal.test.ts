@@ -103,6 +103,8 @@ describe("journal", () => {
       logger: logs.logger,
       syncFile: (_fd, done) => flushes.push(done),
     });
+    const told: unknown[] = [];
+    journal.onRefusing((refusing) => told.push(refusing));
     const failed = journal.append("test.load", { i: 1 });
     await new Promise((resolve) => setImmediate(resolve));
     // Committed while the failing flush runs: a later flush would not make it safe either.
@@ -117,6 +119,7 @@ describe("journal", () => {
     expect(flushes).toHaveLength(1);
     // The heartbeat carries it to the site's page until the agent restarts.
     expect(journal.status().refusing).toBe("failed");
+    expect(told).toEqual(["failed"]);
     journal.close();
     db.close();
   });
@@ -235,6 +238,8 @@ describe("journal", () => {
     ).toEqual([50, 80, 95]);
 
     const held = journal.status();
+    const told: unknown[] = [];
+    journal.onRefusing((refusing) => told.push(refusing));
     const refused = journal.append("test.load", record);
     await expect(refused).rejects.toBeInstanceOf(JournalFullError);
     await expect(journal.append("test.load", record)).rejects.toThrow(/journal full/);
@@ -249,6 +254,8 @@ describe("journal", () => {
     expect(journal.status().bytes).toBeLessThan(cap / 2);
     const mark = (await journal.append("test.load", record)) as number;
     expect(journal.status().refusing).toBeNull();
+    // Told once when it started refusing (not at each refusal) and once when it took one again.
+    expect(told).toEqual(["full", null]);
     for (let i = 0; i < 4; i++) await journal.append("test.load", record);
     await Bun.sleep(30);
     const again = journal.readAfter(mark, 100).filter((r) => r.kind === "agent.alert");

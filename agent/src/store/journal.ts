@@ -98,6 +98,7 @@ export class Journal {
   private closedStatus: JournalStatus | undefined;
   /** The last append was refused as full (logged once); cleared by the next that fits. */
   private refusedFull = false;
+  private readonly refusingListeners = new Set<(refusing: JournalStatus["refusing"]) => void>();
   private readonly crossed = new Map<number, boolean>();
   private readonly listeners = new Set<() => void>();
   /** Kinds already checked against the schema: a handful, appended thousands of times a second. */
@@ -158,11 +159,17 @@ export class Journal {
     }
     if (this.bytes + this.pendingBytes + bytes > this.opts.maxBytes) {
       const error = new JournalFullError(this.bytes + this.pendingBytes, this.opts.maxBytes);
-      if (!this.refusedFull) this.opts.logger.error({ journal: this.status() }, error.message);
-      this.refusedFull = true;
+      if (!this.refusedFull) {
+        this.refusedFull = true;
+        this.opts.logger.error({ journal: this.status() }, error.message);
+        this.refusingChanged();
+      }
       return Promise.reject(error);
     }
-    this.refusedFull = false;
+    if (this.refusedFull) {
+      this.refusedFull = false;
+      this.refusingChanged();
+    }
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ kind, at: isoAt(Date.now()), data: text, bytes, seq: 0, resolve, reject });
       this.pendingBytes += bytes;
@@ -218,7 +225,10 @@ export class Journal {
       // Committed, but not known to be on disk: not answered, so the NAS sends it again (the
       // cloud keeps one copy per uniqueId, and the sender may already have sent this one). Nor
       // is anything committed after it: a later flush would not make it safe (JournalFailedError).
-      this.failure ??= new JournalFailedError(error);
+      if (!this.failure) {
+        this.failure = new JournalFailedError(error);
+        this.refusingChanged();
+      }
       const refused = [...batch, ...this.unsynced, ...this.pending];
       this.unsynced = [];
       this.pending = [];
@@ -279,6 +289,17 @@ export class Journal {
       }
       this.crossed.set(level, above);
     }
+  }
+
+  /** Called when `status().refusing` changes (the heartbeat then tells the cloud at once). */
+  onRefusing(listener: (refusing: JournalStatus["refusing"]) => void): () => void {
+    this.refusingListeners.add(listener);
+    return () => this.refusingListeners.delete(listener);
+  }
+
+  private refusingChanged(): void {
+    const { refusing } = this.status();
+    for (const listener of this.refusingListeners) listener(refusing);
   }
 
   /** Called after each commit of new records (the sender wakes on it). */

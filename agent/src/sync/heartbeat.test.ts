@@ -35,6 +35,31 @@ describe("heartbeat clock", () => {
     hb.stop();
     expect(sent[1]).toMatchObject({ sentAt: now, clockSkewMs: 5_000, rttMs: 80 });
   });
+
+  test("beatNow sends one between the regular ones while they run, and nothing while stopped", () => {
+    const sent: UpMessage<"heartbeat">[] = [];
+    let refusing: "full" | null = null;
+    const hb = new Heartbeat({
+      intervalMs: 60_000,
+      logger: captureLogs().logger,
+      publish: (m) => sent.push(m) > 0,
+      build: () => ({
+        v: 1,
+        agentId: "7a3f8c52-1f7e-4b43-9a55-9a3f2f1a4b6c",
+        appliedRevision: 0,
+        uptimeSeconds: 0,
+        journal: { backlog: 0, bytes: 0, capBytes: 1, oldestAt: null, refusing },
+      }),
+    });
+    hb.beatNow();
+    expect(sent).toHaveLength(0);
+    hb.start();
+    refusing = "full";
+    hb.beatNow();
+    hb.stop();
+    hb.beatNow();
+    expect(sent.map((m) => m.journal.refusing)).toEqual([null, "full"]);
+  });
 });
 
 describe("reconnect backoff", () => {

@@ -35,6 +35,11 @@ export class Heartbeat {
     this.timer = undefined;
   }
 
+  /** A heartbeat now, between the regular ones, when they run (something the cloud should see changed). */
+  beatNow(): void {
+    if (this.timer) this.beat();
+  }
+
   private beat(): void {
     this.o.publish({ ...this.o.build(), sentAt: this.now(), clockSkewMs: this.skewMs, rttMs: this.rttMs });
   }
