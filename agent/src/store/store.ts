@@ -87,26 +87,12 @@ export class DesiredStateStore {
   }
 
   private emitApplying(changes: AppliedChange[], revision: number): void {
-    if (changes.length === 0) return;
-    for (const listener of this.applying) {
-      try {
-        listener(changes, revision);
-      } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "applying-state listener failed", err: String(error) }));
-      }
-    }
+    notify(this.applying, changes, revision, "applying-state listener failed");
   }
 
   private emit(changes: AppliedChange[], revision: number): void {
     this.lookups.clear();
-    if (changes.length === 0) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(changes, revision);
-      } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "applied-state listener failed", err: String(error) }));
-      }
-    }
+    notify(this.listeners, changes, revision, "applied-state listener failed");
   }
 
   /** The database it lives in, for the tables kept beside the desired state (voucher_uses). */
@@ -310,6 +296,23 @@ export class DesiredStateStore {
     const { page_count } = this.s.db.query("pragma page_count").get() as { page_count: number };
     const { page_size } = this.s.db.query("pragma page_size").get() as { page_size: number };
     return page_count * page_size;
+  }
+}
+
+/** Calls each listener with the changes (none: no call); one that throws is logged, the rest still run. */
+function notify(
+  listeners: ReadonlySet<AppliedListener>,
+  changes: AppliedChange[],
+  revision: number,
+  failed: string,
+): void {
+  if (changes.length === 0) return;
+  for (const listener of listeners) {
+    try {
+      listener(changes, revision);
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: failed, err: String(error) }));
+    }
   }
 }
 

@@ -4,23 +4,29 @@ import { captureLogs } from "../testing/logs.ts";
 import { backoffDelay } from "./backoff.ts";
 import { Heartbeat } from "./heartbeat.ts";
 
+/** A heartbeat that collects what it publishes; `journal` is read at each beat. */
+function collected(o: { now?: () => number; journal?: () => Partial<UpMessage<"heartbeat">["journal"]> } = {}) {
+  const sent: UpMessage<"heartbeat">[] = [];
+  const hb = new Heartbeat({
+    intervalMs: 60_000,
+    ...(o.now && { now: o.now }),
+    logger: captureLogs().logger,
+    publish: (m) => sent.push(m) > 0,
+    build: () => ({
+      v: 1,
+      agentId: "7a3f8c52-1f7e-4b43-9a55-9a3f2f1a4b6c",
+      appliedRevision: 0,
+      uptimeSeconds: 0,
+      journal: { backlog: 0, bytes: 0, capBytes: 1, oldestAt: null, ...o.journal?.() },
+    }),
+  });
+  return { hb, sent };
+}
+
 describe("heartbeat clock", () => {
   test("round trip and skew come from the echo of the previous heartbeat", () => {
     let now = 1_000_000;
-    const sent: UpMessage<"heartbeat">[] = [];
-    const hb = new Heartbeat({
-      intervalMs: 60_000,
-      now: () => now,
-      logger: captureLogs().logger,
-      publish: (m) => sent.push(m) > 0,
-      build: () => ({
-        v: 1,
-        agentId: "7a3f8c52-1f7e-4b43-9a55-9a3f2f1a4b6c",
-        appliedRevision: 0,
-        uptimeSeconds: 0,
-        journal: { backlog: 0, bytes: 0, capBytes: 1, oldestAt: null },
-      }),
-    });
+    const { hb, sent } = collected({ now: () => now });
     hb.start();
     hb.stop();
     expect(sent[0]).toMatchObject({ sentAt: 1_000_000, clockSkewMs: null, rttMs: null });
@@ -37,20 +43,8 @@ describe("heartbeat clock", () => {
   });
 
   test("beatNow sends one between the regular ones while they run, and nothing while stopped", () => {
-    const sent: UpMessage<"heartbeat">[] = [];
     let refusing: "full" | null = null;
-    const hb = new Heartbeat({
-      intervalMs: 60_000,
-      logger: captureLogs().logger,
-      publish: (m) => sent.push(m) > 0,
-      build: () => ({
-        v: 1,
-        agentId: "7a3f8c52-1f7e-4b43-9a55-9a3f2f1a4b6c",
-        appliedRevision: 0,
-        uptimeSeconds: 0,
-        journal: { backlog: 0, bytes: 0, capBytes: 1, oldestAt: null, refusing },
-      }),
-    });
+    const { hb, sent } = collected({ journal: () => ({ refusing }) });
     hb.beatNow();
     expect(sent).toHaveLength(0);
     hb.start();

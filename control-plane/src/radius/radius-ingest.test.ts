@@ -249,6 +249,24 @@ describe("sessions the agent closed", () => {
   });
 });
 
+/** The site changes written for one entity (a voucher), oldest first. */
+const changesOf = (entityId: string) =>
+  cp.database.withTenant(ctx.tenantId, (tx) =>
+    tx
+      .select()
+      .from(siteChanges)
+      .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, entityId)))
+      .orderBy(asc(siteChanges.id)),
+  );
+/** The audit rows of one action in the tenant. */
+const auditedAs = (action: string) =>
+  cp.database.withTenant(ctx.tenantId, (tx) =>
+    tx
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, ctx.tenantId), eq(auditLog.action, action))),
+  );
+
 describe("vouchers", () => {
   test("a first login activates the voucher and tells every site that holds it; a second report changes nothing", async () => {
     const planId = await seedPlan(cp.database, ctx.tenantId);
@@ -268,13 +286,7 @@ describe("vouchers", () => {
     expect(active?.expiresAt?.toISOString()).toBe(expiresAt);
     expect((await vouchersOf(cp.database, ctx.tenantId, batchId)).find((v) => v.id === other.id)?.state).toBe("new");
 
-    const changes = await cp.database.withTenant(ctx.tenantId, (tx) =>
-      tx
-        .select()
-        .from(siteChanges)
-        .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, voucher.id)))
-        .orderBy(asc(siteChanges.id)),
-    );
+    const changes = await changesOf(voucher.id);
     const activations = changes.filter((c) => c.reason === "voucher_activated");
     expect(activations.map((c) => c.siteId).sort()).toEqual([ctx.siteId, secondSite].sort());
     for (const c of activations) {
@@ -282,12 +294,7 @@ describe("vouchers", () => {
       expect(c.payload).toMatchObject({ state: "active", mac: "aa:bb:cc:dd:ee:01" });
       expect(new Date((c.payload as { expiresAt: string }).expiresAt).toISOString()).toBe(expiresAt);
     }
-    const audited = await cp.database.withTenant(ctx.tenantId, (tx) =>
-      tx
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.tenantId, ctx.tenantId), eq(auditLog.action, "voucher.activated"))),
-    );
+    const audited = await auditedAs("voucher.activated");
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({ actorUserId: null, entityType: "voucher", entityId: voucher.id });
 
@@ -296,12 +303,7 @@ describe("vouchers", () => {
     const [still] = (await vouchersOf(cp.database, ctx.tenantId, batchId)).filter((v) => v.id === voucher.id);
     expect(still?.mac).toBe("aa:bb:cc:dd:ee:01");
     expect(still?.activatedAt?.toISOString()).toBe(activatedAt);
-    const after = await cp.database.withTenant(ctx.tenantId, (tx) =>
-      tx
-        .select({ id: siteChanges.id })
-        .from(siteChanges)
-        .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, voucher.id))),
-    );
+    const after = await changesOf(voucher.id);
     expect(after).toHaveLength(changes.length);
   });
 
@@ -342,13 +344,7 @@ describe("vouchers", () => {
     await use(there, thereNas, "vq-2", 150_000, 250_000);
     expect(await state()).toBe("exhausted");
 
-    const changes = await cp.database.withTenant(ctx.tenantId, (tx) =>
-      tx
-        .select()
-        .from(siteChanges)
-        .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, voucher.id)))
-        .orderBy(asc(siteChanges.id)),
-    );
+    const changes = await changesOf(voucher.id);
     const told = changes.filter((c) => c.reason === "voucher_exhausted");
     // A batch without a site is for every site of the tenant (an earlier test added one more).
     const everySite = rowsOf<{ id: string }>(
@@ -359,23 +355,13 @@ describe("vouchers", () => {
     expect(everySite).toContain(secondSite);
     expect(told.map((c) => c.siteId).sort()).toEqual(everySite.sort());
     for (const c of told) expect(voucherStateSchema.parse(c.payload).state).toBe("exhausted");
-    const audited = await cp.database.withTenant(ctx.tenantId, (tx) =>
-      tx
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.tenantId, ctx.tenantId), eq(auditLog.action, "voucher.exhausted"))),
-    );
+    const audited = await auditedAs("voucher.exhausted");
     expect(audited).toHaveLength(1);
     expect(audited[0]?.after).toMatchObject({ state: "exhausted", usedOctets: 1_000_000, quotaBytes: 1_000_000 });
 
     // More use changes nothing further: it is exhausted once.
     await use(ctx, nasId, "vq-1", 200_000, 600_000);
-    const again = await cp.database.withTenant(ctx.tenantId, (tx) =>
-      tx
-        .select({ id: siteChanges.id })
-        .from(siteChanges)
-        .where(and(eq(siteChanges.tenantId, ctx.tenantId), eq(siteChanges.entityId, voucher.id))),
-    );
+    const again = await changesOf(voucher.id);
     expect(again).toHaveLength(changes.length);
   });
 
