@@ -7,7 +7,7 @@ import { jobMeta, runBilling, type TenantRef } from "../invoices/billing-run.use
 import type { Sealing } from "../notifications/outbox.ts";
 import { pruneRevisionLog } from "../sync/revision-log.ts";
 import { tenants } from "../tenants/tenants.tables.ts";
-import { expireVouchers } from "../vouchers/voucher-expiry.ts";
+import { expireVouchers, releaseEndedVouchers } from "../vouchers/voucher-expiry.ts";
 
 export interface JobsDeps {
   database: Database;
@@ -46,6 +46,7 @@ export interface TenantJobResult {
   isolated: number;
   restored: number;
   vouchersExpired: number;
+  vouchersReleased: number;
   error?: string;
 }
 
@@ -62,15 +63,19 @@ export async function runTenantJobs(deps: JobsDeps, slug?: string): Promise<Tena
     try {
       const billed = await runBilling(deps, tenant, null, jobMeta("billing"));
       const dunned = await runDunning({ ...deps, sealing: { secretBox: deps.secretBox } }, tenant);
-      const vouchersExpired = await deps.database.withTenant(tenant.id, (tx) =>
-        expireVouchers(tx, tenant.id, deps.clock.now(), jobMeta("voucher-expiry")),
-      );
+      const [vouchersExpired, vouchersReleased] = await deps.database.withTenant(tenant.id, async (tx) => [
+        await expireVouchers(tx, tenant.id, deps.clock.now(), jobMeta("voucher-expiry")),
+        await releaseEndedVouchers(tx, tenant.id, deps.clock.now(), jobMeta("voucher-expiry")),
+      ]);
       const pruned = await deps.database.withTenant(tenant.id, (tx) =>
         pruneRevisionLog(tx, tenant.id, deps.changeRetentionDays, deps.clock.now()),
       );
       if (pruned > 0) log.info({ pruned }, "site revision log pruned");
-      const result = { tenant: tenant.slug, invoices: billed.created, ...dunned, vouchersExpired };
-      if (billed.created + dunned.reminders + dunned.isolated + dunned.restored + vouchersExpired > 0) {
+      const result = { tenant: tenant.slug, invoices: billed.created, ...dunned, vouchersExpired, vouchersReleased };
+      if (
+        billed.created + dunned.reminders + dunned.isolated + dunned.restored + vouchersExpired + vouchersReleased >
+        0
+      ) {
         log.info(result, "billing jobs");
       }
       results.push({
@@ -80,6 +85,7 @@ export async function runTenantJobs(deps: JobsDeps, slug?: string): Promise<Tena
         isolated: dunned.isolated,
         restored: dunned.restored,
         vouchersExpired,
+        vouchersReleased,
       });
     } catch (error) {
       log.error({ err: error }, "billing jobs failed for a tenant");
@@ -90,6 +96,7 @@ export async function runTenantJobs(deps: JobsDeps, slug?: string): Promise<Tena
         isolated: 0,
         restored: 0,
         vouchersExpired: 0,
+        vouchersReleased: 0,
         error: error instanceof Error ? error.message : String(error),
       });
     }

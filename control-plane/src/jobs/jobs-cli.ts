@@ -55,7 +55,7 @@ export async function runBillingCommand(io: JobsCliIo, slug: string | undefined)
       io.out(
         r.error
           ? `${r.tenant}: failed: ${r.error}`
-          : `${r.tenant}: ${r.invoices} invoices, ${r.reminders} reminders, ${r.isolated} isolated, ${r.restored} restored, ${r.vouchersExpired} vouchers expired`,
+          : `${r.tenant}: ${r.invoices} invoices, ${r.reminders} reminders, ${r.isolated} isolated, ${r.restored} restored, ${r.vouchersExpired} vouchers expired, ${r.vouchersReleased} released from the sites`,
       );
     }
     return results.some((r) => r.error) ? 1 : 0;

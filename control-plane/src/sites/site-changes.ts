@@ -22,6 +22,7 @@ export type SiteChangeReason =
   | "voucher_activated"
   | "voucher_expired"
   | "voucher_exhausted"
+  | "voucher_released"
   | "policy_changed"
   | "site_created";
 

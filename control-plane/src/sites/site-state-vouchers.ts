@@ -3,10 +3,11 @@ import type { Tx } from "../db/database.ts";
 import { planNetworkState, type SiteChangeReason } from "./site-changes.ts";
 
 /**
- * Codes a site holds: never used, sold, running, expired or exhausted (kept so that a login with
- * it is told why instead of being refused as an unknown code). Void ones leave the site.
+ * Codes a site holds: never used, sold, running, or expired or exhausted (kept so that a login
+ * with it is told why instead of being refused as an unknown code) until the jobs release them
+ * (voucher-expiry.ts), some weeks after their end. Void ones leave the site at once.
  */
-const HELD = sql`('new', 'sold', 'active', 'expired', 'exhausted')`;
+const HELD = sql`(v.state in ('new', 'sold', 'active') or (v.state in ('expired', 'exhausted') and v.released_at is null))`;
 
 /**
  * A voucher's entry (shared/src/sync/site-state.ts `voucher`, key = its code), from `v`, its
@@ -31,7 +32,7 @@ const voucherSources = sql`
 export const voucherSnapshot = (tenantId: string, siteId: string): SQL => sql`
   select 'voucher' as kind, v.code as key, ${voucherState} as data
   from ${voucherSources}
-  where v.tenant_id = ${tenantId} and v.state in ${HELD} and (b.site_id is null or b.site_id = ${siteId})`;
+  where v.tenant_id = ${tenantId} and ${HELD} and (b.site_id is null or b.site_id = ${siteId})`;
 
 /**
  * Writes the vouchers matched by `where` (on `v`, `b`) to the log of every site that holds
@@ -47,9 +48,9 @@ export async function recordVoucherChanges(
   await tx.execute(sql`
     insert into site_changes (tenant_id, site_id, kind, op, reason, entity_id, entity_key, payload)
     select v.tenant_id, st.id, 'voucher',
-           case when v.state in ${HELD} then 'upsert' else 'delete' end,
+           case when ${HELD} then 'upsert' else 'delete' end,
            ${reason}::text, v.id, v.code,
-           case when v.state in ${HELD} then ${voucherState} end
+           case when ${HELD} then ${voucherState} end
     from ${voucherSources}
     join sites st on st.tenant_id = v.tenant_id and (b.site_id is null or st.id = b.site_id)
     where v.tenant_id = ${tenantId} and (${where})

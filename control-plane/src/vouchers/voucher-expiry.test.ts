@@ -13,6 +13,7 @@ import type { AssembledControlPlane } from "../runtime.ts";
 import { siteChanges } from "../sites/sites.tables.ts";
 import { siteSnapshot } from "../sync/snapshot.ts";
 import { tenants } from "../tenants/tenants.tables.ts";
+import { VOUCHER_SITE_RETENTION_DAYS } from "./voucher-expiry.ts";
 import { auditOf, createBatchVia, seedPlan, seedSite, vouchersOf } from "./vouchers.testing.ts";
 
 let cp: AssembledControlPlane;
@@ -32,7 +33,7 @@ const tenantSlug = async (tenantId: string) => {
   return row.slug;
 };
 
-test("the jobs expire a voucher at its end; every site keeps it as expired; audited once; a second pass changes nothing", async () => {
+test("the jobs expire a voucher at its end; every site keeps it as expired, then a month on lets it go; audited", async () => {
   const tenantId = isp.actor.tenantId;
   const ctx = await ingestContext(cp, tenantId, isp.siteId);
   const nasId = await seedNas(cp.database, cp, tenantId, isp.siteId, { secret: "s".repeat(24), address: "10.0.0.1" });
@@ -102,7 +103,29 @@ test("the jobs expire a voucher at its end; every site keeps it as expired; audi
   expect(audited[0]).toMatchObject({ actorUserId: null, entityId: ended.id, requestId: "job:voucher-expiry" });
 
   const changesBefore = (await changesOf(ended.id)).length;
-  expect(await runTenantJobs(deps, slug)).toMatchObject([{ vouchersExpired: 0 }]);
+  expect(await runTenantJobs(deps, slug)).toMatchObject([{ vouchersExpired: 0, vouchersReleased: 0 }]);
   expect(await changesOf(ended.id)).toHaveLength(changesBefore);
   expect(await auditOf(cp.database, tenantId, "voucher.expired")).toHaveLength(1);
+
+  // A month on, both have ended (the second expires in this same pass) and leave every site;
+  // the vouchers keep their state.
+  // (The revision log is kept longer here, or the same pass would prune the changes looked at.)
+  const later = {
+    ...deps,
+    changeRetentionDays: 365,
+    clock: { now: () => new Date(now + (VOUCHER_SITE_RETENTION_DAYS + 1) * 86_400_000) },
+  };
+  expect(await runTenantJobs(later, slug)).toMatchObject([{ vouchersExpired: 1, vouchersReleased: 2 }]);
+  expect((await stateOf(ended.id))?.state).toBe("expired");
+  expect((await stateOf(running.id))?.state).toBe("expired");
+  for (const id of [ended.id, running.id]) {
+    const left = (await changesOf(id)).filter((c) => c.reason === "voucher_released");
+    expect(left.map((c) => [c.siteId, c.op]).sort()).toEqual(
+      [isp.siteId, secondSite].sort().map((siteId) => [siteId, "delete"]),
+    );
+  }
+  const after = await cp.database.withTenant(tenantId, (tx) => siteSnapshot(tx, cp, tenantId, isp.siteId));
+  expect(after?.entries.filter((e) => e.kind === "voucher" && [ended.code, running.code].includes(e.key))).toEqual([]);
+  expect(await auditOf(cp.database, tenantId, "voucher.released")).toHaveLength(2);
+  expect(await runTenantJobs(later, slug)).toMatchObject([{ vouchersExpired: 0, vouchersReleased: 0 }]);
 });

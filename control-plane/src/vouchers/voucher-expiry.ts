@@ -43,3 +43,44 @@ export async function expireVouchers(tx: Tx, tenantId: string, now: Date, meta: 
   );
   return expired.length;
 }
+
+/** How long an expired or exhausted code stays on the sites after its validity's end. */
+export const VOUCHER_SITE_RETENTION_DAYS = 30;
+
+/**
+ * Codes expired or exhausted for VOUCHER_SITE_RETENTION_DAYS leave every site's state (a login
+ * with one is then refused as unknown): a site's store does not grow with every code ever sold.
+ * The voucher keeps its state; `released_at` says it left. Audited as the system, one row per
+ * voucher; idempotent like the expiry. Returns how many left.
+ */
+export async function releaseEndedVouchers(tx: Tx, tenantId: string, now: Date, meta: RequestMeta): Promise<number> {
+  const cutoff = new Date(now.getTime() - VOUCHER_SITE_RETENTION_DAYS * 86_400_000);
+  const released = rowsOf<{ id: string; code: string; state: string }>(
+    await tx.execute(sql`
+      update vouchers set released_at = ${now.toISOString()}::timestamptz
+      where tenant_id = ${tenantId} and state in ('expired', 'exhausted') and released_at is null
+        and expires_at <= ${cutoff.toISOString()}::timestamptz
+      returning id, code, state`),
+  );
+  if (released.length === 0) return 0;
+  await recordVoucherChanges(
+    tx,
+    tenantId,
+    "voucher_released",
+    sql`v.id in (select jsonb_array_elements_text(${JSON.stringify(released.map((v) => v.id))}::jsonb)::uuid)`,
+  );
+  await tx.insert(auditLog).values(
+    released.map((v) => ({
+      tenantId,
+      actorUserId: null,
+      action: "voucher.released",
+      entityType: "voucher",
+      entityId: v.id,
+      before: null,
+      after: { code: v.code, state: v.state, releasedAt: now.toISOString() },
+      ip: meta.ip,
+      requestId: meta.requestId,
+    })),
+  );
+  return released.length;
+}

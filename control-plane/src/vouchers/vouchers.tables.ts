@@ -82,6 +82,8 @@ export const vouchers = pgTable(
     voidReason: text("void_reason"),
     /** The device that activated it. */
     mac: macaddr("mac"),
+    /** When the jobs took it, expired or exhausted for weeks, off every site's state. */
+    releasedAt: timestamp("released_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -97,6 +99,7 @@ export const vouchers = pgTable(
       "vouchers_void_complete",
       sql`(${t.state} = 'void') = (${t.voidedAt} is not null) and (${t.voidedAt} is null) = (${t.voidReason} is null)`,
     ),
+    check("vouchers_released_ended", sql`${t.releasedAt} is null or ${t.state} in ('expired', 'exhausted')`),
     check(
       "vouchers_active",
       sql`${t.state} <> 'active' or (${t.activatedAt} is not null and ${t.expiresAt} is not null)`,

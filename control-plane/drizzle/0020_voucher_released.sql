@@ -1,0 +1,2 @@
+ALTER TABLE "vouchers" ADD COLUMN "released_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "vouchers" ADD CONSTRAINT "vouchers_released_ended" CHECK ("vouchers"."released_at" is null or "vouchers"."state" in ('expired', 'exhausted'));
