@@ -4,6 +4,7 @@ import { isoAt } from "../../iso-time.ts";
 import { RecentMap } from "../../recent-map.ts";
 import { type Journal, JournalClosedError, JournalFullError } from "../../store/journal.ts";
 import type { DesiredStateStore } from "../../store/store.ts";
+import { VoucherUses } from "../authorize/voucher-uses.ts";
 import type { RadiusPacket } from "../packet/index.ts";
 import { Throttle } from "../server/throttle.ts";
 import type { LocalSession, SessionTable } from "../sessions/session-table.ts";
@@ -51,6 +52,8 @@ export class Accounting {
   private readonly recent = new RecentMap<Promise<AccountingOutcome>>(RECENT_MS, RECENT_MAX);
   private readonly throttle = new Throttle(60_000);
   private readonly usage: VoucherUsage;
+  /** Only to drop the first-login records of codes the site no longer holds, with the usage rows. */
+  private readonly uses: VoucherUses;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -64,6 +67,7 @@ export class Accounting {
     },
   ) {
     this.usage = new VoucherUsage(o.store.database);
+    this.uses = new VoucherUses(o.store.database);
   }
 
   stats(): AccountingStats {
@@ -229,7 +233,10 @@ export class Accounting {
   startSweeping(intervalMs = 60_000): void {
     this.sweepTimer ??= setInterval(() => {
       this.sweepStale()
-        .then(() => this.usage.prune())
+        .then(() => {
+          this.usage.prune();
+          this.uses.prune();
+        })
         .catch((error) => this.o.logger.error({ err: String(error) }, "stale session sweep failed"));
     }, intervalMs);
     this.sweepTimer.unref?.();

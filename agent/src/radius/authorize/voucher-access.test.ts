@@ -15,6 +15,7 @@ import {
   voucher,
 } from "./authorize.fixtures.ts";
 import type { AccessAttempt } from "./authorizer.ts";
+import { VoucherUses } from "./voucher-uses.ts";
 
 afterAll(removeTempDirs);
 
@@ -330,7 +331,7 @@ describe("a voucher's data quota (the plan's quotaBytes, octets both ways)", () 
   });
 });
 
-test("a voucher the site no longer holds (expired, voided) loses its usage rows at the next prune", async () => {
+test("a voucher the site no longer holds (released, voided) loses its usage rows and its first login at the next prune", async () => {
   open().apply("voucher", CODE, voucher({ plan: { ...voucher().plan, quotaBytes: 10_000 } }));
   await login();
   await site.account([
@@ -345,4 +346,7 @@ test("a voucher the site no longer holds (expired, voided) loses its usage rows 
   site.apply("voucher", CODE, null);
   expect(usage.prune()).toBe(1);
   expect(site.db.db.query("select count(*) as n from voucher_session_usage").get()).toEqual({ n: 0 });
+  expect(use()).not.toBeNull();
+  expect(new VoucherUses(site.db).prune()).toBe(1);
+  expect(use()).toBeNull();
 });

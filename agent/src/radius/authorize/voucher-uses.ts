@@ -24,12 +24,16 @@ interface Row {
 export class VoucherUses {
   private readonly getStmt;
   private readonly insertStmt;
+  private readonly pruneStmt;
 
   constructor(s: StoreDatabase) {
     this.getStmt = s.db.query("select * from voucher_uses where code = ?");
     // A row already there is an earlier activation: it stays.
     this.insertStmt = s.db.query(
       "insert or ignore into voucher_uses (code, voucher_id, activated_at, expires_at, mac) values (?, ?, ?, ?, ?)",
+    );
+    this.pruneStmt = s.db.query(
+      "delete from voucher_uses where code not in (select key from desired_state where kind = 'voucher')",
     );
   }
 
@@ -47,5 +51,10 @@ export class VoucherUses {
 
   insert(use: VoucherUse): void {
     this.insertStmt.run(use.code, use.voucherId, use.activatedAt.toISOString(), use.expiresAt.toISOString(), use.mac);
+  }
+
+  /** Drops the rows of codes no longer in the desired state (void, or released weeks after their end). */
+  prune(): number {
+    return this.pruneStmt.run().changes;
   }
 }
