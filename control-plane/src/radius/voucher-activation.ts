@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { auditLog } from "../audit/audit.tables.ts";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
-import { recordVoucherChanges } from "../sites/site-state-vouchers.ts";
+import { recordVoucherChanges, voucherIdIn } from "../sites/site-state-vouchers.ts";
 import type { IngestContext } from "../sync/journal-ingest.ts";
 import { jsonRows } from "./record-values.ts";
 
@@ -51,12 +51,7 @@ export async function activateVouchers(tx: Tx, ctx: IngestContext, activations: 
   if (activated.length === 0) return;
   const byId = new Map(payload.map((p) => [p.voucher_id, p] as const));
   const ids = activated.map((a) => a.id);
-  await recordVoucherChanges(
-    tx,
-    ctx.tenantId,
-    "voucher_activated",
-    sql`v.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`,
-  );
+  await recordVoucherChanges(tx, ctx.tenantId, "voucher_activated", voucherIdIn(ids));
   await tx.insert(auditLog).values(
     activated.map((a) => ({
       tenantId: ctx.tenantId,

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { auditLog } from "../audit/audit.tables.ts";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
-import { recordVoucherChanges } from "../sites/site-state-vouchers.ts";
+import { recordVoucherChanges, voucherIdIn } from "../sites/site-state-vouchers.ts";
 import type { IngestContext } from "../sync/journal-ingest.ts";
 import type { AccountingRow } from "./accounting.models.ts";
 
@@ -36,12 +36,7 @@ export async function exhaustVouchers(tx: Tx, ctx: IngestContext, rows: readonly
       returning v.id, v.code, used.octets as used, p.quota_bytes as quota`),
   );
   if (exhausted.length === 0) return;
-  await recordVoucherChanges(
-    tx,
-    ctx.tenantId,
-    "voucher_exhausted",
-    sql`v.id in (select jsonb_array_elements_text(${JSON.stringify(exhausted.map((v) => v.id))}::jsonb)::uuid)`,
-  );
+  await recordVoucherChanges(tx, ctx.tenantId, "voucher_exhausted", voucherIdIn(exhausted.map((v) => v.id)));
   await tx.insert(auditLog).values(
     exhausted.map((v) => ({
       tenantId: ctx.tenantId,

@@ -34,6 +34,10 @@ export const voucherSnapshot = (tenantId: string, siteId: string): SQL => sql`
   from ${voucherSources}
   where v.tenant_id = ${tenantId} and ${HELD} and (b.site_id is null or b.site_id = ${siteId})`;
 
+/** `where` for recordVoucherChanges: the vouchers with these ids. */
+export const voucherIdIn = (ids: readonly string[]): SQL =>
+  sql`v.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`;
+
 /**
  * Writes the vouchers matched by `where` (on `v`, `b`) to the log of every site that holds
  * them (a batch without a site is for every site of the tenant): their state when held, else

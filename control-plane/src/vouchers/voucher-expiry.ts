@@ -3,7 +3,7 @@ import { auditLog } from "../audit/audit.tables.ts";
 import type { RequestMeta } from "../audit/audit.ts";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/rows.ts";
-import { recordVoucherChanges } from "../sites/site-state-vouchers.ts";
+import { recordVoucherChanges, voucherIdIn } from "../sites/site-state-vouchers.ts";
 
 /**
  * Vouchers whose validity has run out become `expired` (issue 6 §5: the voucher's state follows
@@ -22,12 +22,7 @@ export async function expireVouchers(tx: Tx, tenantId: string, now: Date, meta: 
   );
   if (expired.length === 0) return 0;
   const ids = expired.map((v) => v.id);
-  await recordVoucherChanges(
-    tx,
-    tenantId,
-    "voucher_expired",
-    sql`v.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`,
-  );
+  await recordVoucherChanges(tx, tenantId, "voucher_expired", voucherIdIn(ids));
   await tx.insert(auditLog).values(
     expired.map((v) => ({
       tenantId,
@@ -63,12 +58,7 @@ export async function releaseEndedVouchers(tx: Tx, tenantId: string, now: Date, 
       returning id, code, state`),
   );
   if (released.length === 0) return 0;
-  await recordVoucherChanges(
-    tx,
-    tenantId,
-    "voucher_released",
-    sql`v.id in (select jsonb_array_elements_text(${JSON.stringify(released.map((v) => v.id))}::jsonb)::uuid)`,
-  );
+  await recordVoucherChanges(tx, tenantId, "voucher_released", voucherIdIn(released.map((v) => v.id)));
   await tx.insert(auditLog).values(
     released.map((v) => ({
       tenantId,
